@@ -1,0 +1,29 @@
+// One suite, run once per backend: each project forces GOHEAP_BACKEND before any test
+// module loads, so a backend that cannot load fails its project instead of being skipped.
+// The differential project compares the backends with each other.
+const transform = { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] };
+
+function backendProject(backend) {
+  return {
+    displayName: backend,
+    testEnvironment: 'node',
+    transform,
+    testMatch: ['<rootDir>/test/**/*.test.ts'],
+    setupFiles: [`<rootDir>/test/support/backend-${backend}.ts`],
+  };
+}
+
+module.exports = {
+  projects: [
+    backendProject('js'),
+    backendProject('wasm'),
+    backendProject('native'),
+    {
+      displayName: 'differential',
+      testEnvironment: 'node',
+      transform,
+      testMatch: ['<rootDir>/test/**/*.diff.ts'],
+    },
+  ],
+  testTimeout: 120000,
+};
