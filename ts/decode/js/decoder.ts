@@ -139,6 +139,10 @@ class JsWindowDecoder implements WindowDecoder {
     this.hi = hi >>> 0;
   }
 
+  private lastIsZero(): boolean {
+    return this.lo === 0 && this.hi === 0;
+  }
+
   /** Reads a uvarint and appends it to the stream as two words. */
   private u(): void {
     this.varint();
@@ -435,7 +439,7 @@ class JsWindowDecoder implements WindowDecoder {
       }
       this.u(); // heapEnd
       this.u(); // thechar
-      typeFields = this.lo === 0 && this.hi === 0 ? 0 : 1;
+      typeFields = this.lastIsZero() ? 0 : 1; // gccgo writes thechar 0 and no type fields
       this.absentString();
     } else if (this.headerVersion === 17) {
       out.word(0); out.word(0);

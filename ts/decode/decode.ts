@@ -1,0 +1,159 @@
+// decodeDump: reads a dump through a window, hands each window to the selected backend and
+// builds the tables. The window starts at `windowSize` bytes and grows (doubling, filled with
+// real input only) just enough to hold one whole record.
+
+import { DumpFormatError } from '../errors';
+import { TableBuilder } from '../tables/builder';
+import type { DumpTables, SalvageReport } from '../tables/dump-tables';
+import type { BackendName, WindowResult } from './backend';
+import { endOfInputError, headerError, recordTooLargeError, statusError } from './errors';
+import { selectBackend, type BackendChoice } from './select';
+import { openSource, type DumpSource } from './source';
+import { DecodeStatus, STATE_LENGTH, StateIndex } from './status';
+
+export interface DecodeProgress {
+  /** Input bytes read so far (compressed bytes for a gzip file). */
+  bytesRead: number;
+  /** Input size when known (a file), else null. */
+  bytesTotal: number | null;
+  /** Dump bytes decoded so far. */
+  bytesDecoded: number;
+}
+
+export interface DecodeOptions {
+  /** Which decoder runs; default GOHEAP_BACKEND, else auto (native, then wasm, then js). */
+  backend?: BackendChoice;
+  /** Initial window size in bytes (default 8 MiB, at least 64 bytes). */
+  windowSize?: number;
+  /** Keep the whole records before a broken or cut-off part instead of failing. */
+  salvage?: boolean;
+  /** Called after each window. */
+  onProgress?: (progress: DecodeProgress) => void;
+  /** Aborts the decode; the promise then rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+export const DEFAULT_WINDOW_SIZE = 8 << 20;
+const MIN_WINDOW_SIZE = 64;
+/** No record may need a window larger than this (blobs are < 2 GiB; a few fields besides). */
+export const MAX_WINDOW_SIZE = 2 ** 31 + (1 << 20);
+const MAX_HEADER_LENGTH = 32;
+
+const HEADER_VERSIONS: Record<string, number> = {
+  'go1.3 heap dump': 13,
+  'go1.4 heap dump': 14,
+  'go1.5 heap dump': 15,
+  'go1.6 heap dump': 16,
+  'go1.7 heap dump': 17,
+};
+
+/** Finds the header line at the start of the window; returns [text, version, length]. */
+function parseHeader(window: Uint8Array, filled: number): [string, number, number] {
+  const limit = Math.min(filled, MAX_HEADER_LENGTH);
+  const newline = window.subarray(0, limit).indexOf(0x0a);
+  if (newline < 0) {
+    throw headerError(filled === 0 ? 'empty input, not a Go heap dump'
+      : 'no "go1.N heap dump" header line; not a Go heap dump');
+  }
+  const text = Buffer.from(window.buffer, window.byteOffset, newline).toString('latin1');
+  const version = HEADER_VERSIONS[text];
+  if (version === undefined) throw headerError(`unknown header "${text}"`);
+  return [text, version, newline + 1];
+}
+
+export interface DecodeResult {
+  tables: DumpTables;
+  backend: BackendName;
+  seconds: number;
+}
+
+export async function decodeDump(source: DumpSource, options: DecodeOptions = {}): Promise<DumpTables> {
+  const backend = selectBackend(options.backend);
+  const signal = options.signal;
+  signal?.throwIfAborted();
+  const input = await openSource(source);
+  const decoder = backend.createDecoder();
+  try {
+    let capacity = Math.max(MIN_WINDOW_SIZE, Math.floor(options.windowSize ?? DEFAULT_WINDOW_SIZE));
+    let window = new Uint8Array(capacity);
+    let filled = await input.read(window, 0, capacity);
+    let ended = filled < capacity;
+
+    const [header, headerVersion, headerLength] = parseHeader(window, filled);
+    const state = new Int32Array(STATE_LENGTH);
+    state[StateIndex.HeaderVersion] = headerVersion;
+    const tables = new TableBuilder(header, headerVersion);
+
+    let start = headerLength; // window position of the next undecoded record
+    let windowOffset = 0; // dump offset of window[0]
+    let salvage: SalvageReport | null = null;
+
+    for (;;) {
+      signal?.throwIfAborted();
+      const view = window.subarray(start, filled);
+      const out = await decoder.decodeWindow(view, windowOffset + start, state);
+      tables.append(out, view, windowOffset + start);
+      start += out.consumed;
+      options.onProgress?.(progressOf(input.progress(), windowOffset + start));
+
+      const status = out.status as DecodeStatus;
+      if (status === DecodeStatus.Done) break;
+      if (status === DecodeStatus.OutputFull) continue;
+      let failure: DumpFormatError | null = null;
+      if (status >= DecodeStatus.BadTag) {
+        failure = statusError(out);
+      } else if (ended) {
+        failure = endOfInputError(out, windowOffset + filled);
+      } else {
+        // Keep the unfinished record, grow only if it already fills the window, read more.
+        if (start === 0 && filled === capacity) {
+          if (capacity >= MAX_WINDOW_SIZE) {
+            failure = recordTooLargeError(out, MAX_WINDOW_SIZE);
+          } else {
+            capacity = Math.min(capacity * 2, MAX_WINDOW_SIZE);
+            const grown = new Uint8Array(capacity);
+            grown.set(window.subarray(0, filled));
+            window = grown;
+          }
+        } else if (start > 0) {
+          window.copyWithin(0, start, filled);
+          filled -= start;
+          windowOffset += start;
+          start = 0;
+        }
+        if (failure === null) {
+          const read = await input.read(window, filled, capacity - filled);
+          filled += read;
+          ended = filled < capacity;
+          continue;
+        }
+      }
+      if (!options.salvage) throw failure;
+      salvage = {
+        code: failure.code,
+        offset: failure.offset,
+        message: failure.message,
+        keptBytes: windowOffset + start,
+      };
+      break;
+    }
+    return tables.finish(backend.name, windowOffset + start, salvage);
+  } finally {
+    decoder.close();
+    await input.close();
+  }
+}
+
+function progressOf(read: { done: number; total: number | null }, bytesDecoded: number): DecodeProgress {
+  return { bytesRead: read.done, bytesTotal: read.total, bytesDecoded };
+}
+
+/** Decodes and times it. */
+export async function decodeTimed(source: DumpSource, options: DecodeOptions = {}): Promise<DecodeResult> {
+  const started = process.hrtime.bigint();
+  const tables = await decodeDump(source, options);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return { tables, backend: tables.backend, seconds };
+}
+
+export type { WindowResult };
