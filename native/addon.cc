@@ -1,0 +1,282 @@
+// The N-API shim over native/core: a Decoder class whose decodeWindow runs the core in an
+// AsyncWorker (off the main thread) and resolves to the WindowOutput shape of
+// ts/decode/backend.ts. Argument checks and every JS error are made here, in one place each.
+#include <napi.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <new>
+#include <string>
+#include <vector>
+
+#include "core/decoder.h"
+#include "core/status.h"
+
+namespace goheap {
+namespace {
+
+// Bumped when the JS-facing shape of this addon changes; ts/decode/native.ts checks it.
+constexpr uint32_t kAddonAbiVersion = 1;
+constexpr double kMaxSafeInteger = 9007199254740991.0;  // 2^53 - 1
+
+// --- errors: the one place failures become JS errors ---
+
+enum class ErrorKind { kType, kRange, kPlain };
+
+Napi::Error MakeError(Napi::Env env, ErrorKind kind, const char* code,
+                      const std::string& message) {
+  Napi::Error error = kind == ErrorKind::kType    ? Napi::TypeError::New(env, message)
+                      : kind == ErrorKind::kRange ? Napi::RangeError::New(env, message)
+                                                  : Napi::Error::New(env, message);
+  error.Set("code", Napi::String::New(env, code));
+  return error;
+}
+
+[[noreturn]] void Throw(Napi::Env env, ErrorKind kind, const char* code,
+                        const std::string& message) {
+  throw MakeError(env, kind, code, message);
+}
+
+// --- argument checks, each naming the argument ---
+
+Napi::Uint8Array RequireUint8Array(const Napi::CallbackInfo& info, size_t index,
+                                   const char* name) {
+  Napi::Value value = info[index];
+  if (!value.IsTypedArray() ||
+      value.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
+    Throw(info.Env(), ErrorKind::kType, "ERR_INVALID_ARG_TYPE",
+          std::string("decodeWindow: expected argument ") + name + " to be a Uint8Array");
+  }
+  return value.As<Napi::Uint8Array>();
+}
+
+Napi::Int32Array RequireState(const Napi::CallbackInfo& info, size_t index, const char* name) {
+  Napi::Value value = info[index];
+  if (!value.IsTypedArray() ||
+      value.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array) {
+    Throw(info.Env(), ErrorKind::kType, "ERR_INVALID_ARG_TYPE",
+          std::string("decodeWindow: expected argument ") + name + " to be an Int32Array");
+  }
+  Napi::Int32Array state = value.As<Napi::Int32Array>();
+  if (state.ElementLength() < static_cast<size_t>(kStateLength)) {
+    Throw(info.Env(), ErrorKind::kRange, "ERR_OUT_OF_RANGE",
+          std::string("decodeWindow: expected argument ") + name + " to hold at least " +
+              std::to_string(kStateLength) + " elements");
+  }
+  if (state[kStateParamsSeen] != 0 && state[kStatePtrSize] != 4 && state[kStatePtrSize] != 8) {
+    Throw(info.Env(), ErrorKind::kRange, "ERR_OUT_OF_RANGE",
+          std::string("decodeWindow: ") + name +
+              " says Params was seen but its pointer size is not 4 or 8");
+  }
+  return state;
+}
+
+uint64_t RequireFileOffset(const Napi::CallbackInfo& info, size_t index, const char* name) {
+  Napi::Value value = info[index];
+  if (!value.IsNumber()) {
+    Throw(info.Env(), ErrorKind::kType, "ERR_INVALID_ARG_TYPE",
+          std::string("decodeWindow: expected argument ") + name + " to be a number");
+  }
+  double offset = value.As<Napi::Number>().DoubleValue();
+  if (!(offset >= 0 && offset <= kMaxSafeInteger) || std::floor(offset) != offset) {
+    Throw(info.Env(), ErrorKind::kRange, "ERR_OUT_OF_RANGE",
+          std::string("decodeWindow: expected argument ") + name +
+              " to be an integer in [0, 2^53)");
+  }
+  return static_cast<uint64_t>(offset);
+}
+
+// --- output: the columns are copied into fresh typed arrays, so JS never sees C++ memory ---
+
+template <typename TypedArray, typename Element>
+TypedArray CopyColumn(Napi::Env env, const std::vector<Element>& column) {
+  TypedArray array = TypedArray::New(env, column.size());
+  if (!column.empty()) std::memcpy(array.Data(), column.data(), column.size() * sizeof(Element));
+  return array;
+}
+
+Napi::Object MakeWindowOutput(Napi::Env env, const WindowResult& result,
+                              const OutputColumns& columns) {
+  Napi::Object output = Napi::Object::New(env);
+  output.Set("status", Napi::Number::New(env, result.status));
+  output.Set("consumed", Napi::Number::New(env, static_cast<double>(result.consumed)));
+  output.Set("errorOffset", Napi::Number::New(env, static_cast<double>(result.error_offset)));
+  output.Set("errorTag", Napi::Number::New(env, result.error_tag));
+  output.Set("recordOffset", Napi::Number::New(env, static_cast<double>(result.record_offset)));
+
+  output.Set("objectCount", Napi::Number::New(env, static_cast<double>(columns.ObjectCount())));
+  output.Set("objectAddressLo", CopyColumn<Napi::Uint32Array>(env, columns.object_address_lo));
+  output.Set("objectAddressHi", CopyColumn<Napi::Uint32Array>(env, columns.object_address_hi));
+  output.Set("objectSize", CopyColumn<Napi::Uint32Array>(env, columns.object_size));
+  output.Set("objectContentOffset",
+             CopyColumn<Napi::Float64Array>(env, columns.object_content_offset));
+  output.Set("objectFirstWordLo",
+             CopyColumn<Napi::Uint32Array>(env, columns.object_first_word_lo));
+  output.Set("objectFirstWordHi",
+             CopyColumn<Napi::Uint32Array>(env, columns.object_first_word_hi));
+  output.Set("objectFieldCount", CopyColumn<Napi::Uint32Array>(env, columns.object_field_count));
+
+  output.Set("fieldCount", Napi::Number::New(env, static_cast<double>(columns.FieldCount())));
+  output.Set("fieldOffset", CopyColumn<Napi::Uint32Array>(env, columns.field_offset));
+  output.Set("fieldValueLo", CopyColumn<Napi::Uint32Array>(env, columns.field_value_lo));
+  output.Set("fieldValueHi", CopyColumn<Napi::Uint32Array>(env, columns.field_value_hi));
+
+  output.Set("streamLength", Napi::Number::New(env, static_cast<double>(columns.stream.size())));
+  output.Set("stream", CopyColumn<Napi::Uint32Array>(env, columns.stream));
+  return output;
+}
+
+// --- the decoder object ---
+
+class Decoder : public Napi::ObjectWrap<Decoder> {
+ public:
+  static Napi::Function DefineClass(Napi::Env env) {
+    return ObjectWrap<Decoder>::DefineClass(
+        env, "Decoder",
+        {InstanceMethod<&Decoder::JS_decodeWindow>("decodeWindow"),
+         InstanceMethod<&Decoder::JS_close>("close")});
+  }
+
+  explicit Decoder(const Napi::CallbackInfo& info) : ObjectWrap<Decoder>(info) {}
+
+  // Called back by the worker on the main thread when it has finished with the columns.
+  void WorkerDone() {
+    busy_ = false;
+    if (closed_) ReleaseColumns();
+  }
+  OutputColumns* columns() { return &columns_; }
+
+ private:
+  Napi::Value JS_decodeWindow(const Napi::CallbackInfo& info);
+  void JS_close(const Napi::CallbackInfo&) {
+    closed_ = true;
+    if (!busy_) ReleaseColumns();
+  }
+  // Assigning fresh vectors gives their memory back now, not when JS collects this object.
+  void ReleaseColumns() { columns_ = OutputColumns(); }
+
+  OutputColumns columns_;  // reused across calls; owned by the worker while busy_
+  bool busy_ = false;
+  bool closed_ = false;
+};
+
+class DecodeWorker : public Napi::AsyncWorker {
+ public:
+  DecodeWorker(Napi::Env env, Decoder* decoder, Napi::Object decoder_object,
+               Napi::Uint8Array window, uint64_t window_offset, Napi::Int32Array state)
+      : Napi::AsyncWorker(env, "goheap:decodeWindow"),
+        deferred_(Napi::Promise::Deferred::New(env)),
+        decoder_(decoder),
+        decoder_ref_(Napi::Persistent(decoder_object)),
+        // Holding the window keeps its memory alive while Execute reads it.
+        window_ref_(Napi::Persistent(window)),
+        state_ref_(Napi::Persistent(state)),
+        window_data_(window.Data()),
+        window_length_(window.ElementLength()),
+        window_offset_(window_offset) {
+    for (int i = 0; i < kStateLength; ++i) state_[i] = state[i];
+  }
+
+  Napi::Promise Promise() const { return deferred_.Promise(); }
+
+ protected:
+  void Execute() override {
+    // No N-API calls here: only the core, on memory kept alive by the references above.
+    try {
+      result_ = DecodeWindow(window_data_, window_length_, window_offset_, state_,
+                             decoder_->columns());
+    } catch (const std::bad_alloc&) {
+      SetError("out of memory while growing the decoder's output columns");
+    }
+  }
+
+  void OnOK() override {
+    Napi::Env env = Env();
+    Napi::Int32Array state = state_ref_.Value();
+    // The state array may have been shrunk (detached) meanwhile; write back what still fits.
+    size_t writable = std::min<size_t>(state.ElementLength(), kStateLength);
+    for (size_t i = 0; i < writable; ++i) state[i] = state_[i];
+    Napi::Object output = MakeWindowOutput(env, result_, *decoder_->columns());
+    decoder_->WorkerDone();
+    deferred_.Resolve(output);
+  }
+
+  void OnError(const Napi::Error& error) override {
+    decoder_->WorkerDone();
+    deferred_.Reject(
+        MakeError(Env(), ErrorKind::kPlain, "GOHEAP_NATIVE_DECODE_FAILED", error.Message())
+            .Value());
+  }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  Decoder* decoder_;
+  Napi::ObjectReference decoder_ref_;
+  Napi::Reference<Napi::Uint8Array> window_ref_;
+  Napi::Reference<Napi::Int32Array> state_ref_;
+  const uint8_t* window_data_;
+  size_t window_length_;
+  uint64_t window_offset_;
+  int32_t state_[kStateLength];
+  WindowResult result_{};
+};
+
+Napi::Value Decoder::JS_decodeWindow(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (closed_) {
+    Throw(env, ErrorKind::kPlain, "GOHEAP_DECODER_CLOSED",
+          "decodeWindow: this decoder was closed");
+  }
+  if (busy_) {
+    Throw(env, ErrorKind::kPlain, "GOHEAP_DECODER_BUSY",
+          "decodeWindow: the previous call on this decoder has not finished; await it first");
+  }
+  Napi::Uint8Array window = RequireUint8Array(info, 0, "window");
+  uint64_t window_offset = RequireFileOffset(info, 1, "windowOffset");
+  Napi::Int32Array state = RequireState(info, 2, "state");
+  auto* worker = new DecodeWorker(env, this, info.This().As<Napi::Object>(), window,
+                                  window_offset, state);
+  busy_ = true;
+  worker->Queue();  // the worker deletes itself after OnOK/OnError
+  return worker->Promise();
+}
+
+Napi::Object MakeStatusTable(Napi::Env env) {
+  Napi::Object table = Napi::Object::New(env);
+  const std::pair<const char*, DecodeStatus> statuses[] = {
+      {"DONE", kDone},
+      {"WINDOW_END", kWindowEnd},
+      {"NEED_MORE", kNeedMore},
+      {"NEED_MORE_BLOB", kNeedMoreBlob},
+      {"OUTPUT_FULL", kOutputFull},
+      {"BAD_TAG", kBadTag},
+      {"VARINT_OVERFLOW", kVarintOverflow},
+      {"LENGTH_TOO_LARGE", kLengthTooLarge},
+      {"BAD_PTR_SIZE", kBadPtrSize},
+      {"PARAMS_NOT_FIRST", kParamsNotFirst},
+      {"DUPLICATE_PARAMS", kDuplicateParams},
+      {"FIELD_OUT_OF_BOUNDS", kFieldOutOfBounds},
+      {"BAD_FIELD_KIND", kBadFieldKind},
+      {"BAD_TYPE_NAME", kBadTypeName},
+  };
+  for (const auto& entry : statuses) table.Set(entry.first, Napi::Number::New(env, entry.second));
+  return table;
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("Decoder", Decoder::DefineClass(env));
+  exports.Set("abiVersion", Napi::Number::New(env, kAddonAbiVersion));
+  exports.Set("napiVersion", Napi::Number::New(env, NAPI_VERSION));
+  exports.Set("decodeStatus", MakeStatusTable(env));
+  return exports;
+}
+
+}  // namespace
+}  // namespace goheap
+
+// NODE_API_MODULE pastes its argument into a name, so it needs an unqualified function.
+static Napi::Object InitGoheapNative(Napi::Env env, Napi::Object exports) {
+  return goheap::Init(env, exports);
+}
+NODE_API_MODULE(goheap_native, InitGoheapNative)
