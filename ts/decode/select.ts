@@ -27,7 +27,7 @@ function loaderOf(module: string, exportName: string): Loader {
       const load = require(module)[exportName] as Loader;
       loaded = load();
     } catch (error) {
-      loaded = { backend: null, error: `cannot load ${module}: ${(error as Error).message}` };
+      loaded = { backend: null, error: `cannot load ${module}: ${(error as Error).message.split('\n')[0]}` };
     }
     return loaded;
   };

@@ -1,0 +1,15 @@
+// goheap's public API.
+
+export { decodeDump, decodeTimed, DEFAULT_WINDOW_SIZE } from './decode/decode';
+export type { DecodeOptions, DecodeProgress, DecodeResult } from './decode/decode';
+export type { DumpSource } from './decode/source';
+export { backendStatus, selectBackend } from './decode/select';
+export type { BackendChoice, BackendStatus } from './decode/select';
+export type { BackendName } from './decode/backend';
+export { DumpFormatError, BackendUnavailableError } from './errors';
+export type { DumpErrorCode } from './errors';
+export { summarize } from './analysis/summary';
+export type { DumpSummary } from './analysis/summary';
+export { memStat, MEMSTATS_NAMES } from './tables/dump-tables';
+export type * from './tables/dump-tables';
+export { StringTable } from './tables/strings';
