@@ -311,10 +311,11 @@ bool RecordReader::DecodeTypeName() {
   size_t length_at = pos_;
   uint64_t length;
   if (!ReadU(&length)) return false;
-  if (length >= kMaxBlobLength) return Fail(kLengthTooLarge, length_at);
+  // The quirk is checked before, and instead of, the length limit: its lengths are garbage.
   if ((header_version_ == 15 || header_version_ == 16) && length > kQuirkNameLimit) {
     return DecodeRepairedTypeName(length_at);
   }
+  if (length >= kMaxBlobLength) return Fail(kLengthTooLarge, length_at);
   if (length_ - pos_ < length) return Fail(kNeedMoreBlob, length_at);
   StringWords(pos_, static_cast<uint32_t>(length));
   pos_ += length;

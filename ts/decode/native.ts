@@ -1,0 +1,135 @@
+// The native backend: loads build/Release/goheap_native.node (native/addon.cc over the C++
+// core in native/core) and wraps it in the Backend interface. Loading happens once, on first
+// use; a failure is one message saying why and what to do, and goheap then runs on wasm.
+
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Backend, WindowDecoder, WindowOutput } from './backend';
+
+/** Must equal kAddonAbiVersion in native/addon.cc (and ADDON_ABI_VERSION in scripts/install-native.js). */
+const ADDON_ABI_VERSION = 1;
+/** The addon is compiled with NAPI_VERSION=8. */
+const REQUIRED_NAPI_VERSION = 8;
+/** Overrides where the addon is loaded from (tests use it to force the fallback). */
+const ADDON_PATH_VARIABLE = 'GOHEAP_NATIVE_ADDON';
+
+interface NativeDecoderHandle {
+  decodeWindow(window: Uint8Array, windowOffset: number, state: Int32Array): Promise<WindowOutput>;
+  close(): void;
+}
+
+interface NativeAddon {
+  abiVersion: number;
+  napiVersion: number;
+  decodeStatus: Record<string, number>;
+  Decoder: new () => NativeDecoderHandle;
+}
+
+export interface NativeLoad {
+  backend: Backend | null;
+  /** Why the native backend cannot be used, with what to do about it; null when it loaded. */
+  error: string | null;
+}
+
+/** The package root: this file is ts/decode/native.ts or dist/decode/native.js. */
+const packageRoot = path.resolve(__dirname, '..', '..');
+export const NATIVE_ADDON_PATH = path.join(packageRoot, 'build', 'Release', 'goheap_native.node');
+const BUILD_ERROR_PATH = path.join(packageRoot, 'build', 'native-error.txt');
+const REBUILD_ADVICE = 'goheap uses its WebAssembly decoder instead. To build the native one, install a ' +
+  'C++17 compiler, make and Python 3, then run `npm rebuild goheap` (in a goheap checkout: `npm run build:native`).';
+
+/** The reason scripts/install-native.js recorded, if the last build failed. */
+function recordedBuildError(): string | null {
+  try {
+    const text = fs.readFileSync(BUILD_ERROR_PATH, 'utf8').trim();
+    return text === '' ? null : text;
+  } catch {
+    return null;
+  }
+}
+
+function addonPath(): string {
+  const override = process.env[ADDON_PATH_VARIABLE];
+  return override !== undefined && override !== '' ? path.resolve(override) : NATIVE_ADDON_PATH;
+}
+
+function describeLoadFailure(file: string, error: unknown): string {
+  const code = (error as { code?: string }).code;
+  const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  if (code === 'MODULE_NOT_FOUND' || !fs.existsSync(file)) {
+    const buildError = recordedBuildError();
+    const why = buildError !== null ? `its build failed: ${buildError}` : 'it was never built (install scripts skipped?)';
+    return `the native decoder is not available: ${file} does not exist, ${why}. ${REBUILD_ADVICE}`;
+  }
+  return `the native decoder at ${file} could not be loaded (${code ?? 'error'}: ${message}); it was ` +
+    `probably built for another Node.js version, platform or CPU. ${REBUILD_ADVICE}`;
+}
+
+function checkAddon(file: string, addon: Partial<NativeAddon>): string | null {
+  if (addon.abiVersion !== ADDON_ABI_VERSION || typeof addon.Decoder !== 'function') {
+    return `the native decoder at ${file} was built from another goheap version (addon ABI ` +
+      `${String(addon.abiVersion)}, expected ${ADDON_ABI_VERSION}). ${REBUILD_ADVICE}`;
+  }
+  return null;
+}
+
+class NativeWindowDecoder implements WindowDecoder {
+  constructor(private readonly handle: NativeDecoderHandle) {}
+
+  decodeWindow(window: Uint8Array, windowOffset: number, state: Int32Array): Promise<WindowOutput> {
+    try {
+      return this.handle.decodeWindow(window, windowOffset, state);
+    } catch (error) {
+      // Argument errors are thrown synchronously by the addon; callers await a promise.
+      return Promise.reject(error);
+    }
+  }
+
+  close(): void {
+    this.handle.close();
+  }
+}
+
+let loaded: NativeLoad | null = null;
+
+/** Loads the native addon once and remembers the outcome. */
+export function loadNativeBackend(): NativeLoad {
+  if (loaded !== null) return loaded;
+  const napiVersion = Number(process.versions.napi ?? 0);
+  if (napiVersion < REQUIRED_NAPI_VERSION) {
+    loaded = {
+      backend: null,
+      error: `this Node.js offers N-API ${napiVersion}; the native decoder needs ${REQUIRED_NAPI_VERSION} ` +
+        '(Node.js 20 or newer). goheap uses its WebAssembly decoder instead.',
+    };
+    return loaded;
+  }
+  const file = addonPath();
+  let addon: Partial<NativeAddon>;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    addon = require(file) as Partial<NativeAddon>;
+  } catch (error) {
+    loaded = { backend: null, error: describeLoadFailure(file, error) };
+    return loaded;
+  }
+  const mismatch = checkAddon(file, addon);
+  if (mismatch !== null) {
+    loaded = { backend: null, error: mismatch };
+    return loaded;
+  }
+  const { Decoder } = addon as NativeAddon;
+  const backend: Backend = {
+    name: 'native',
+    createDecoder: () => new NativeWindowDecoder(new Decoder()),
+  };
+  loaded = { backend, error: null };
+  return loaded;
+}
+
+/** The status numbers compiled into the addon (native/core/status.h), or null without it. */
+export function nativeDecodeStatusValues(): Readonly<Record<string, number>> | null {
+  if (loadNativeBackend().backend === null) return null;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require(addonPath()) as NativeAddon).decodeStatus;
+}
