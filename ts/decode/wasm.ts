@@ -7,6 +7,28 @@
 import type { Backend, WindowDecoder, WindowOutput } from './backend';
 import { STATE_LENGTH } from './status';
 
+// Node has WebAssembly, but this package's type setup (lib ES2022, @types/node 20) declares
+// none of it; these are the few members used here (they emit no code).
+// eslint-disable-next-line @typescript-eslint/no-namespace
+declare namespace WebAssembly {
+  interface Memory {
+    readonly buffer: ArrayBuffer;
+  }
+  interface ModuleDescriptor {
+    readonly name: string;
+    readonly kind: string;
+  }
+  class Module {
+    constructor(bytes: Uint8Array);
+    static exports(module: Module): ModuleDescriptor[];
+    static imports(module: Module): ModuleDescriptor[];
+  }
+  class Instance {
+    constructor(module: Module, imports: object);
+    readonly exports: object;
+  }
+}
+
 /** The module's exports (assembly/index.ts). */
 interface DecoderExports {
   readonly memory: WebAssembly.Memory;
