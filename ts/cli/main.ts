@@ -4,9 +4,13 @@
 import { DumpFormatError, BackendUnavailableError } from '../errors';
 import type { Args, Command, Io } from './command';
 import { doctor } from './commands/doctor';
+import { garbage } from './commands/garbage';
+import { object } from './commands/object';
+import { path } from './commands/path';
 import { summary } from './commands/summary';
+import { top } from './commands/top';
 
-const COMMANDS: Command[] = [summary, doctor];
+const COMMANDS: Command[] = [summary, top, path, object, garbage, doctor];
 const DEFAULT_COMMAND = summary;
 
 function usage(): string {

@@ -1,32 +1,16 @@
-import { decodeTimed } from '../../decode/decode';
-import { parseBackendChoice } from '../../decode/select';
 import { summarize, type DumpSummary } from '../../analysis/summary';
-import { flagValue, SAMPLE_DUMP, type Args, type Command, type Io } from '../command';
+import type { Args, Command, Io } from '../command';
 import { formatBytes, formatCount, hex, percent, table, toJson } from '../format';
-import { ProgressBar } from '../progress';
+import { dumpPath, DUMP_FLAGS, loadDump } from '../load';
 
 export const summary: Command = {
   name: 'summary',
   usage: 'goheap summary [DUMP] [--json] [--backend auto|native|wasm|js] [--salvage] [--window BYTES]',
   summary: 'what the dump is and holds: versions, record counts, objects, size classes, goroutines, memstats',
-  flags: ['--json', '--backend NAME', '--salvage', '--window BYTES'],
+  flags: DUMP_FLAGS,
   async run(args: Args, io: Io): Promise<number> {
-    const path = args.positional[0] ?? SAMPLE_DUMP;
-    const backend = parseBackendChoice(flagValue(args, '--backend'), '--backend');
-    const window = flagValue(args, '--window');
-    const bar = ProgressBar.forStderr('decoding');
-    let result;
-    try {
-      result = await decodeTimed(path, {
-        backend,
-        salvage: args.flags.has('--salvage'),
-        windowSize: window === undefined ? undefined : Number(window),
-        onProgress: bar === null ? undefined : (p) => bar.update(p),
-      });
-    } finally {
-      bar?.done();
-    }
-    const { tables, seconds } = result;
+    const path = dumpPath(args);
+    const { tables, seconds } = await loadDump(args);
     const numbers = summarize(tables);
     const decode = { seconds, bytesPerSecond: seconds > 0 ? Math.round(tables.dumpBytes / seconds) : null };
     if (args.flags.has('--json')) {
