@@ -10,12 +10,13 @@
 // dump goes to stderr. Without any Go toolchain the script says so and exits 0:
 // the committed dumps in test/fixtures/dumps still cover the tests.
 //
-//   node scripts/build-fixtures.js [--force] [--only tour,linked] [--go /path/to/go]
+//   node scripts/build-fixtures.js [--force] [--quiet] [--only tour,linked] [--go /path/to/go]
 //   node scripts/build-fixtures.js --bigheap shape=pointer-dense,objects=1000000[,bytes=N][,seed=S][,go=1.19]
 //   node scripts/build-fixtures.js --update-committed
 //
+// --quiet prints one summary line instead of one line per cached dump.
 // --bigheap builds test/fixtures/go/bigheap (never built otherwise) and writes
-// bench/cache/bigheap-<shape>-….heapdump; the dump's path is printed on stdout.
+// bench/cache/go<version>/bigheap-<shape>-….heapdump; its path is printed on stdout.
 // --update-committed rebuilds as needed, then refreshes the gzipped dumps in
 // test/fixtures/dumps and the package sample in testdata.
 'use strict';
@@ -49,8 +50,16 @@ const RUN_TIMEOUT_MS = 5 * 60 * 1000;
 const SAMPLE_PROGRAM = 'tour';
 const BIGHEAP_SHAPES = ['pointer-dense', 'content-heavy', 'goroutines', 'deep-list'];
 
+let quiet = false;
+let quietCached = 0;
+
 function log(line) {
   process.stderr.write(`build-fixtures: ${line}\n`);
+}
+
+function logCached(line) {
+  if (quiet) quietCached++;
+  else log(line);
 }
 
 function formatBytes(bytes) {
@@ -263,7 +272,7 @@ function buildOne(toolchain, program, { force, outDir, binaryName, args = [], du
   const sources = sourceMtime(program);
   const label = path.relative(REPO_ROOT, dump);
   if (!force && isFresh(dump, sources, toolchain)) {
-    log(`${label} ${formatBytes(fs.statSync(dump).size)} (cached)`);
+    logCached(`${label} ${formatBytes(fs.statSync(dump).size)} (cached)`);
     return { dump, cached: true };
   }
   let buildMs = 0;
@@ -365,7 +374,7 @@ function updateCommitted(built) {
 }
 
 function parseArgs(argv) {
-  const args = { force: false, only: null, go: [], bigheap: [], updateCommitted: false, help: false };
+  const args = { force: false, quiet: false, only: null, go: [], bigheap: [], updateCommitted: false, help: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -373,6 +382,7 @@ function parseArgs(argv) {
       return argv[++i];
     };
     if (arg === '--force') args.force = true;
+    else if (arg === '--quiet') args.quiet = true;
     else if (arg === '--only') args.only = value().split(',');
     else if (arg === '--go') args.go.push(value());
     else if (arg === '--bigheap') args.bigheap.push(value());
@@ -393,16 +403,19 @@ function main() {
     return 2;
   }
   if (args.help) {
-    process.stderr.write(fs.readFileSync(__filename, 'utf8').split('\n').slice(1, 22).join('\n').replace(/^\/\/ ?/gm, '') + '\n');
+    const lines = fs.readFileSync(__filename, 'utf8').split('\n').slice(1);
+    const header = lines.slice(0, lines.findIndex((line) => !line.startsWith('//')));
+    process.stderr.write(`${header.map((line) => line.replace(/^\/\/ ?/, '')).join('\n')}\n`);
     return 0;
   }
+  quiet = args.quiet;
   const toolchains = findToolchains(args.go);
   if (toolchains.length === 0) {
     log('no Go toolchain found (looked for `go` on PATH and /usr/lib/go-1.*/bin/go); ' +
       'only the committed dumps in test/fixtures/dumps are available');
     return 0;
   }
-  log(`toolchains: ${toolchains.map((t) => `${t.version} (${t.goBinary})`).join(', ')}`);
+  if (!quiet) log(`toolchains: ${toolchains.map((t) => `${t.version} (${t.goBinary})`).join(', ')}`);
 
   if (args.bigheap.length > 0) {
     try {
@@ -415,6 +428,9 @@ function main() {
   }
 
   const { built, failures } = buildFixtures({ force: args.force, only: args.only, toolchains });
+  if (quiet && quietCached > 0) {
+    log(`${quietCached} fixture dump(s) up to date (${toolchains.map((t) => t.version).join(', ')})`);
+  }
   if (failures.length > 0) {
     log(`${failures.length} fixture(s) failed`);
     return 1;

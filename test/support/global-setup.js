@@ -16,7 +16,7 @@ const SCRIPT = path.resolve(__dirname, '..', '..', 'scripts', 'build-fixtures.js
 
 module.exports = function buildFixtureDumps() {
   if (process.env.GOHEAP_SKIP_FIXTURES === '1') return;
-  const result = childProcess.spawnSync(process.execPath, [SCRIPT], {
+  const result = childProcess.spawnSync(process.execPath, [SCRIPT, '--quiet'], {
     stdio: ['ignore', 'inherit', 'inherit'],
     timeout: 20 * 60 * 1000,
   });
