@@ -87,14 +87,71 @@ uint64_t RequireFileOffset(const Napi::CallbackInfo& info, size_t index, const c
   return static_cast<uint64_t>(offset);
 }
 
-// --- output: the columns are copied into fresh typed arrays, so JS never sees C++ memory ---
+// --- output: the columns are copied into one fresh JS buffer (one allocation, one pass), and
+// the typed arrays are views of it, so JS never sees memory C++ may reuse or free ---
 
-template <typename TypedArray, typename Element>
-TypedArray CopyColumn(Napi::Env env, const std::vector<Element>& column) {
-  TypedArray array = TypedArray::New(env, column.size());
-  if (!column.empty()) std::memcpy(array.Data(), column.data(), column.size() * sizeof(Element));
-  return array;
+constexpr size_t kColumnAlignment = 8;  // Float64Array views need 8-byte offsets
+
+size_t AlignColumn(size_t offset) {
+  return (offset + kColumnAlignment - 1) & ~(kColumnAlignment - 1);
 }
+
+class OutputPacker {
+ public:
+  explicit OutputPacker(const OutputColumns& columns) {
+    for (const ColumnRef& column : Columns(columns)) {
+      total_bytes_ = AlignColumn(total_bytes_) + column.bytes;
+    }
+  }
+
+  void Fill(Napi::Env env, const OutputColumns& columns, Napi::Object output) const {
+    // Buffer::Copy-free: an uninitialised buffer of the total size, each column copied once.
+    Napi::Buffer<uint8_t> buffer = Napi::Buffer<uint8_t>::New(env, std::max<size_t>(total_bytes_, 1));
+    Napi::ArrayBuffer memory = buffer.ArrayBuffer();
+    size_t base = buffer.ByteOffset();
+    size_t offset = 0;
+    for (const ColumnRef& column : Columns(columns)) {
+      offset = AlignColumn(offset);
+      if (column.bytes != 0) std::memcpy(buffer.Data() + offset, column.data, column.bytes);
+      Napi::Value view =
+          column.is_double
+              ? Napi::Value(Napi::Float64Array::New(env, column.count, memory, base + offset))
+              : Napi::Value(Napi::Uint32Array::New(env, column.count, memory, base + offset));
+      output.Set(column.name, view);
+      offset += column.bytes;
+    }
+  }
+
+ private:
+  struct ColumnRef {
+    const char* name;
+    const void* data;
+    size_t count;
+    size_t bytes;
+    bool is_double;
+  };
+  static ColumnRef Words(const char* name, const std::vector<uint32_t>& column) {
+    return {name, column.data(), column.size(), column.size() * sizeof(uint32_t), false};
+  }
+  static std::vector<ColumnRef> Columns(const OutputColumns& c) {
+    return {
+        Words("objectAddressLo", c.object_address_lo),
+        Words("objectAddressHi", c.object_address_hi),
+        Words("objectSize", c.object_size),
+        {"objectContentOffset", c.object_content_offset.data(), c.object_content_offset.size(),
+         c.object_content_offset.size() * sizeof(double), true},
+        Words("objectFirstWordLo", c.object_first_word_lo),
+        Words("objectFirstWordHi", c.object_first_word_hi),
+        Words("objectFieldCount", c.object_field_count),
+        Words("fieldOffset", c.field_offset),
+        Words("fieldValueLo", c.field_value_lo),
+        Words("fieldValueHi", c.field_value_hi),
+        Words("stream", c.stream),
+    };
+  }
+
+  size_t total_bytes_ = 0;
+};
 
 Napi::Object MakeWindowOutput(Napi::Env env, const WindowResult& result,
                               const OutputColumns& columns) {
@@ -104,26 +161,10 @@ Napi::Object MakeWindowOutput(Napi::Env env, const WindowResult& result,
   output.Set("errorOffset", Napi::Number::New(env, static_cast<double>(result.error_offset)));
   output.Set("errorTag", Napi::Number::New(env, result.error_tag));
   output.Set("recordOffset", Napi::Number::New(env, static_cast<double>(result.record_offset)));
-
   output.Set("objectCount", Napi::Number::New(env, static_cast<double>(columns.ObjectCount())));
-  output.Set("objectAddressLo", CopyColumn<Napi::Uint32Array>(env, columns.object_address_lo));
-  output.Set("objectAddressHi", CopyColumn<Napi::Uint32Array>(env, columns.object_address_hi));
-  output.Set("objectSize", CopyColumn<Napi::Uint32Array>(env, columns.object_size));
-  output.Set("objectContentOffset",
-             CopyColumn<Napi::Float64Array>(env, columns.object_content_offset));
-  output.Set("objectFirstWordLo",
-             CopyColumn<Napi::Uint32Array>(env, columns.object_first_word_lo));
-  output.Set("objectFirstWordHi",
-             CopyColumn<Napi::Uint32Array>(env, columns.object_first_word_hi));
-  output.Set("objectFieldCount", CopyColumn<Napi::Uint32Array>(env, columns.object_field_count));
-
   output.Set("fieldCount", Napi::Number::New(env, static_cast<double>(columns.FieldCount())));
-  output.Set("fieldOffset", CopyColumn<Napi::Uint32Array>(env, columns.field_offset));
-  output.Set("fieldValueLo", CopyColumn<Napi::Uint32Array>(env, columns.field_value_lo));
-  output.Set("fieldValueHi", CopyColumn<Napi::Uint32Array>(env, columns.field_value_hi));
-
   output.Set("streamLength", Napi::Number::New(env, static_cast<double>(columns.stream.size())));
-  output.Set("stream", CopyColumn<Napi::Uint32Array>(env, columns.stream));
+  OutputPacker(columns).Fill(env, columns, output);
   return output;
 }
 

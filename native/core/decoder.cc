@@ -3,6 +3,8 @@
 // checked against the window end; nothing is sized by a length read from the dump.
 #include "decoder.h"
 
+#include <cstring>
+
 #include "varint.h"
 
 namespace goheap {
@@ -38,6 +40,20 @@ struct OutputMark {
   size_t fields;
   size_t stream;
 };
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+constexpr bool kHostBigEndian = true;
+#else
+constexpr bool kHostBigEndian = false;
+#endif
+
+inline uint32_t ByteSwap32(uint32_t value) {
+  return (value >> 24) | ((value >> 8) & 0xff00u) | ((value << 8) & 0xff0000u) | (value << 24);
+}
+inline uint64_t ByteSwap64(uint64_t value) {
+  return (static_cast<uint64_t>(ByteSwap32(static_cast<uint32_t>(value))) << 32) |
+         ByteSwap32(static_cast<uint32_t>(value >> 32));
+}
 
 inline uint32_t Low(uint64_t value) { return static_cast<uint32_t>(value); }
 inline uint32_t High(uint64_t value) { return static_cast<uint32_t>(value >> 32); }
@@ -87,13 +103,14 @@ class RecordReader {
   // The pointer-sized word at window_[at], in the dump's byte order; the caller checked bounds.
   uint64_t WordAt(size_t at) const {
     const uint8_t* bytes = window_ + at;
-    uint64_t value = 0;
-    if (big_endian_) {
-      for (uint32_t i = 0; i < ptr_size_; ++i) value = (value << 8) | bytes[i];
-    } else {
-      for (uint32_t i = ptr_size_; i > 0; --i) value = (value << 8) | bytes[i - 1];
+    if (ptr_size_ == 8) {
+      uint64_t value;
+      std::memcpy(&value, bytes, sizeof value);
+      return big_endian_ != kHostBigEndian ? ByteSwap64(value) : value;
     }
-    return value;
+    uint32_t value;
+    std::memcpy(&value, bytes, sizeof value);
+    return big_endian_ != kHostBigEndian ? ByteSwap32(value) : value;
   }
   uint64_t FileOffset(size_t window_pos) const { return window_offset_ + window_pos; }
 
