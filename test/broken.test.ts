@@ -3,6 +3,11 @@
 // anywhere opens in salvage mode with exactly the whole records before the cut.
 // The backend comes from GOHEAP_BACKEND (one jest project per backend).
 
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { Readable } from 'stream';
+import { gzipSync } from 'zlib';
 import { decodeDump, type DecodeOptions } from '../ts/decode/decode';
 import { DumpFormatError } from '../ts/errors';
 import type { DumpTables } from '../ts/tables/dump-tables';
@@ -30,6 +35,18 @@ async function failure(bytes: Uint8Array, options: DecodeOptions = {}): Promise<
     return error;
   }
   throw new Error(`expected a DumpFormatError, decoded ${tables.dumpBytes} bytes instead`);
+}
+
+async function failureOf(source: string | Readable, options: DecodeOptions = {}): Promise<DumpFormatError> {
+  const error = await decodeDump(source, options).then(() => null, (e: unknown) => e);
+  if (!(error instanceof DumpFormatError)) throw new Error(`expected a DumpFormatError, got ${(error as Error)?.stack ?? error}`);
+  return error;
+}
+
+function chunks(data: Uint8Array, size: number): Readable {
+  const list: Buffer[] = [];
+  for (let at = 0; at < data.length; at += size) list.push(Buffer.from(data.subarray(at, at + size)));
+  return Readable.from(list);
 }
 
 function fields(error: DumpFormatError): ExpectedError {
@@ -152,12 +169,31 @@ describe.each(SMALL_DUMPS)('$name cut at every byte', (d) => {
   });
 
   test('after the header: TRUNCATED, LENGTH_PAST_END or NO_EOF at the exact offset', async () => {
+    const codes = new Set<string>();
     for (let cut = w.headerLength; cut < bytes.length; cut++) {
       const piece = bytes.subarray(0, cut);
       const expected = cutError(w, cut);
+      codes.add(expected.code);
       const windowSize = [256, 64, 4096][cut % 3];
       const error = await failure(piece, { windowSize });
       expect({ cut, ...fields(error) }).toEqual({ cut, ...expected });
+    }
+    expect([...codes].sort()).toEqual(['LENGTH_PAST_END', 'NO_EOF', 'TRUNCATED']);
+  });
+
+  test('the same errors from a file and from a stream of small chunks', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'goheap-broken-'));
+    try {
+      for (let cut = w.headerLength; cut < bytes.length; cut += 7) {
+        const piece = bytes.subarray(0, cut);
+        const expected = { cut, ...cutError(w, cut) };
+        const path = join(directory, `cut-${cut}.heapdump`);
+        writeFileSync(path, piece);
+        expect({ cut, ...fields(await failureOf(path, { windowSize: 64 })) }).toEqual(expected);
+        expect({ cut, ...fields(await failureOf(chunks(piece, 3))) }).toEqual(expected);
+      }
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
     }
   });
 
@@ -190,6 +226,34 @@ test('salvage of a cut before Params is complete still fails with the cut\'s Dum
     const error = await failure(bytes.subarray(0, cut), { salvage: true });
     expect({ cut, ...fields(error) }).toEqual({ cut, ...cutError(w, cut) });
   }
+});
+
+describe('a truncated gzip dump', () => {
+  // ARCHITECTURE.md: a dump truncated mid-record gets an error naming the record and offset,
+  // and opens in salvage mode with the whole records before the cut. A .gz cut short (a partial
+  // download) is the same dump cut short, one layer down.
+  const w = smallDump(SMALL_DUMPS[0]);
+  const bytes = w.bytes();
+  const gzipped = gzipSync(bytes);
+  const cuts = [Math.floor(gzipped.length / 2), gzipped.length - 4];
+
+  test('fails with a DumpFormatError, not a zlib error', async () => {
+    for (const cut of cuts) {
+      const error = await decodeDump(gzipped.subarray(0, cut)).then(() => null, (e: unknown) => e);
+      expect({ cut, isDumpFormatError: error instanceof DumpFormatError, error: String(error) })
+        .toMatchObject({ cut, isDumpFormatError: true });
+      expect(['TRUNCATED', 'LENGTH_PAST_END', 'NO_EOF']).toContain((error as DumpFormatError).code);
+    }
+  });
+
+  test('salvage keeps whole records of the part that was decompressed', async () => {
+    for (const cut of cuts) {
+      const t = await decodeDump(gzipped.subarray(0, cut), { salvage: true });
+      expect(t.salvage).not.toBeNull();
+      const kept = w.records.filter((r) => r.end <= t.dumpBytes).length;
+      expect(t.recordCounts).toEqual(expectedTables(prefixOf(w, kept)).recordCounts);
+    }
+  });
 });
 
 // ---- other broken forms ----

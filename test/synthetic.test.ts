@@ -547,6 +547,51 @@ describe('varints', () => {
   });
 });
 
+describe('bools', () => {
+  test('any non-zero bool is true (1)', async () => {
+    const w = new DumpWriter({ version: 17, ptrSize: 8, bigEndian: true });
+    w.header().params({ bigEndian: 5, heapStart: 0, heapEnd: 0, ncpu: 1 })
+      .goroutine({ ...goroutineSpec(1), isSystem: 2n ** 40n, isBackground: 2 })
+      .type({ address: 1, size: 1, name: 't', ptrData: 0xffff_ffff_ffff_ffffn })
+      .object({ address: 1, contents: { size: 8, words: [{ offset: 0, value: 0x0102030405060708n }] } })
+      .eof();
+    const t = await decode(w.bytes());
+    expect(t.params.bigEndian).toBe(true);
+    expect([t.goroutines.isSystem[0], t.goroutines.isBackground[0], t.types.ptrData[0]]).toEqual([1, 1, 1]);
+    expect([t.objects.firstWordHi[0], t.objects.firstWordLo[0]]).toEqual([0x01020304, 0x05060708]);
+    expectTables(t, w);
+  });
+});
+
+describe('memProf', () => {
+  test('a huge frame count sizes nothing: the record just runs out of bytes', async () => {
+    const w = new DumpWriter({ version: 17 });
+    w.header().params({ heapStart: 0, heapEnd: 0, ncpu: 1 });
+    const record = w.offset;
+    w.tag('memProf').uvarint(1).uvarint(2).uvarint(2n ** 60n).string('f').string('f.go').uvarint(1);
+    const at = w.offset;
+    const error = await decodeDump(w.bytes()).then(() => null, (e: unknown) => e);
+    expect(error).toMatchObject({ code: 'TRUNCATED', offset: at, record: 'memProf', recordOffset: record });
+  });
+
+  test('frames with empty names, unresolved PCs and lines above 2^32', async () => {
+    const w = new DumpWriter({ version: 16 });
+    w.header().params({ heapStart: 0, heapEnd: 0, ncpu: 1 })
+      .memProf({ bucket: 1, size: 2, allocs: 3, frees: 4, frames: [
+        { function: '', file: '', line: 0 }, { function: '(0x4a3f20)', file: '?', line: 0 },
+        { function: 'main.main', file: '/x/main.go', line: 2n ** 40n + 5n }, { function: 'main.main', file: '/x/main.go', line: 7 },
+      ] })
+      .allocSample({ object: HIGH, bucket: 1 })
+      .allocSample({ object: 5, bucket: 0xdead }) // a bucket with no MemProf record
+      .eof();
+    const t = await decode(w.bytes());
+    expect(Array.from(t.memProf.firstFrameIndex)).toEqual([0, 4]);
+    expect(Array.from(t.memProf.frameLine)).toEqual([0n, 0n, 2n ** 40n + 5n, 7n]);
+    expect(t.memProf.frameFunction[2]).toBe(t.memProf.frameFunction[3]); // one string, stored once
+    expectTables(t, w);
+  });
+});
+
 describe('goroutine attachment', () => {
   test('frames, defers and panics before any goroutine, or after another record, get -1', async () => {
     const w = new DumpWriter({ version: 17 });

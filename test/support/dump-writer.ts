@@ -77,7 +77,8 @@ export type Field = readonly [kind: U64, offset: U64];
 
 export interface ParamsSpec {
   layout?: ParamsLayout;
-  bigEndian?: boolean;
+  /** Defaults to the writer's byte order; a number is written as that varint. */
+  bigEndian?: boolean | U64;
   /** Defaults to the writer's ptrSize; any value may be written to craft BAD_PTR_SIZE. */
   ptrSize?: U64;
   hchanSize?: U64;
@@ -142,8 +143,9 @@ export interface GoroutineSpec {
   id: U64;
   goPc: U64;
   status: U64;
-  isSystem: boolean;
-  isBackground: boolean;
+  /** Bools: a number is written as that varint (the decoder takes any non-zero as true). */
+  isSystem: boolean | U64;
+  isBackground: boolean | U64;
   waitSince: U64;
   waitReason: string;
   ctxt: U64;
