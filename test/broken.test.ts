@@ -12,7 +12,7 @@ import { decodeDump, type DecodeOptions } from '../ts/decode/decode';
 import { DumpFormatError } from '../ts/errors';
 import type { DumpTables } from '../ts/tables/dump-tables';
 import {
-  DumpWriter, HEADERS, KIND13, KIND14, TAG, sampleMemStats, type HeaderVersion, type ParamsLayout,
+  DumpWriter, HEADERS, KIND13, KIND14, TAG, randomDump, sampleMemStats, seededRandom, type HeaderVersion, type ParamsLayout,
   type RecordKind, type WrittenRecord,
 } from './support/dump-writer';
 import { expectedTables, expectSameTables, plainTable, TABLE_NAMES } from './support/expect-tables';
@@ -226,6 +226,32 @@ test('salvage of a cut before Params is complete still fails with the cut\'s Dum
     const error = await failure(bytes.subarray(0, cut), { salvage: true });
     expect({ cut, ...fields(error) }).toEqual({ cut, ...cutError(w, cut) });
   }
+});
+
+describe('random valid dumps cut anywhere', () => {
+  // Seeded: a failure names its seed; randomDump(seed) rebuilds the dump anywhere.
+  const seeds = Array.from({ length: 60 }, (_, i) => 5000 + i);
+  test.each(seeds)('seed %d: the error and the salvaged tables at 12 random cuts', async (seed) => {
+    const w = randomDump(seed);
+    const bytes = w.bytes();
+    const random = seededRandom(seed);
+    const paramsEnd = w.records[0].end;
+    for (let i = 0; i < 12; i++) {
+      const cut = paramsEnd + Math.floor(random() * (bytes.length - paramsEnd));
+      const piece = bytes.subarray(0, cut);
+      const windowSize = 64 + Math.floor(random() * 200);
+      const expected = cutError(w, cut);
+      expect({ seed, cut, ...fields(await failure(piece, { windowSize })) }).toEqual({ seed, cut, ...expected });
+      const t = await decodeDump(piece, { salvage: true, windowSize });
+      const kept = w.records.filter((r) => neededEnd(r) <= cut).length;
+      const model = expectedTables(prefixOf(w, kept));
+      expect({ seed, cut, code: t.salvage?.code, offset: t.salvage?.offset, recordCounts: t.recordCounts })
+        .toEqual({ seed, cut, code: expected.code, offset: expected.offset, recordCounts: model.recordCounts });
+      for (const name of TABLE_NAMES) {
+        expect({ seed, cut, [name]: plainTable(t, name) }).toEqual({ seed, cut, [name]: (model as Record<string, unknown>)[name] });
+      }
+    }
+  });
 });
 
 describe('a truncated gzip dump', () => {
@@ -531,6 +557,11 @@ describe('headers', () => {
     await expectError(bytes, { code: 'BAD_HEADER', offset: 0, record: null, recordOffset: 0 });
     const salvaged = await failure(bytes, { salvage: true });
     expect(salvaged.code).toBe('BAD_HEADER');
+  });
+
+  test('an empty stream: BAD_HEADER at 0', async () => {
+    const error = await failureOf(Readable.from([]));
+    expect(fields(error)).toEqual({ code: 'BAD_HEADER', offset: 0, record: null, recordOffset: 0 });
   });
 
   test.each(Object.values(HEADERS))('%j is accepted', async (header) => {

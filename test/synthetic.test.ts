@@ -10,7 +10,7 @@ import { gzipSync } from 'zlib';
 import { decodeDump } from '../ts/decode/decode';
 import type { DumpTables } from '../ts/tables/dump-tables';
 import {
-  DumpWriter, KIND13, KIND14, sampleMemStats, type HeaderVersion, type ParamsLayout, type U64,
+  DumpWriter, KIND13, KIND14, randomDump, sampleMemStats, type HeaderVersion, type ParamsLayout, type U64,
 } from './support/dump-writer';
 import { expectSameTables, expectTables, plainTable } from './support/expect-tables';
 
@@ -254,9 +254,19 @@ describe.each(CONFIGS)('$name: every record kind', (config) => {
   });
 
   test('the same tables through tiny windows', async () => {
-    for (const windowSize of [64, 67, 100, 251]) {
+    for (const windowSize of [1, 64, 67, 100, 251]) { // below 64 is taken as 64
       expectSameTables(await decode(bytes, windowSize), tables);
     }
+  });
+});
+
+describe('random valid dumps', () => {
+  // Seeded: a failure names its seed; randomDump(seed) rebuilds the dump anywhere.
+  const seeds = Array.from({ length: 150 }, (_, i) => 1000 + i);
+  test.each(seeds)('seed %d: every column, through a random window', async (seed) => {
+    const w = randomDump(seed);
+    const windowSize = 64 + ((seed * 7919) % 300);
+    expectTables(await decode(w.bytes(), windowSize), w);
   });
 });
 
@@ -544,6 +554,34 @@ describe('varints', () => {
     expect(Array.from(t.osThreads.address)).toEqual([5n]);
     expect(Array.from(t.osThreads.id)).toEqual([(1n << 63n) + 1n]);
     expect(Array.from(t.osThreads.procId)).toEqual([0xffff_ffff_ffff_ffffn]);
+  });
+});
+
+describe('odd but valid values', () => {
+  test('go1.3 type field kinds are kept as written, not checked', async () => {
+    const w = new DumpWriter({ version: 13 });
+    w.header().params({ heapStart: 0, heapEnd: 0, ncpu: 1 })
+      .type({ address: 1, size: 16, name: 'main.Odd', ptrData: true, fields: [[99, 0], [127, 2n ** 40n], [6, 8]] })
+      .eof();
+    const t = await decode(w.bytes());
+    expect(Array.from(t.types.fieldKind)).toEqual([99, 127, 6]);
+    expect(Array.from(t.types.fieldOffset)).toEqual([0n, 2n ** 40n, 8n]);
+    expectTables(t, w);
+  });
+
+  test('unaligned pointer field offsets read the word at that byte', async () => {
+    for (const [ptrSize, bigEndian] of [[8, false], [4, true]] as const) {
+      const contents = Uint8Array.from({ length: 24 }, (_, i) => i + 1);
+      const w = new DumpWriter({ version: 17, ptrSize, bigEndian });
+      w.header().params({ heapStart: 0, heapEnd: 0, ncpu: 1 })
+        .object({ address: 1, contents, fields: [[1, 3], [1, 13]] })
+        .data({ address: 2, contents, fields: [[1, 1]] })
+        .eof();
+      const t = await decode(w.bytes());
+      expect(Array.from(t.objectFields.fieldOffset)).toEqual([3, 13]);
+      expect(t.objectFields.fieldValueLo[0]).toBe(ptrSize === 8 ? 0x07060504 : 0x04050607);
+      expectTables(t, w);
+    }
   });
 });
 
