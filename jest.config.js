@@ -14,6 +14,8 @@ function backendProject(backend) {
 }
 
 module.exports = {
+  // Builds fresh fixture dumps with the machine's Go toolchains (cached; skipped without Go).
+  globalSetup: '<rootDir>/test/support/global-setup.js',
   projects: [
     backendProject('js'),
     backendProject('wasm'),
