@@ -270,6 +270,33 @@ describe('random valid dumps', () => {
   });
 });
 
+describe('many records', () => {
+  // Enough rows to fill any fixed output space a backend has (OUTPUT_FULL, then drained).
+  test('12,000 objects, 48,000 pointer words, 1,500 goroutines with frames', async () => {
+    const w = new DumpWriter({ version: 17, ptrSize: 8 });
+    w.header().params({ heapStart: 0xc000000000n, heapEnd: 0xc004000000n, ncpu: 8 });
+    for (let i = 0; i < 12_000; i++) {
+      const words = [0, 8, 16, 24].map((offset) => ({ offset, value: 0xc000000000n + BigInt(i * 32 + offset) }));
+      w.object({ address: 0xc000000000n + BigInt(i * 32), contents: { size: 32, words } });
+    }
+    for (let g = 0; g < 1_500; g++) {
+      w.goroutine({ ...goroutineSpec(g), waitReason: ['select', 'chan receive', 'sleep'][g % 3] });
+      for (let depth = 0; depth < 2; depth++) {
+        w.stackFrame({ sp: 0xc000100000n + BigInt(g * 1024 + depth * 64), depth, childSp: 0, entryPc: 1, pc: 2, continuationPc: 3,
+          name: `main.f${g % 50}`, contents: { size: 16, words: [{ offset: 8, value: BigInt(g) }] } });
+      }
+    }
+    w.memStats(sampleMemStats(9)).eof();
+    const bytes = w.bytes();
+    const t = await decode(bytes);
+    expectTables(t, w);
+    expect(t.objects.count).toBe(12_000);
+    expect(t.objectFields.fieldOffset.length).toBe(48_000);
+    expect(t.strings.count).toBeLessThan(60); // names stored once
+    expectSameTables(await decode(bytes, 4096), t);
+  });
+});
+
 describe('the writer itself', () => {
   test('writes pointer words in the target byte order and size', () => {
     const value = 0x0102030405060708n;
