@@ -167,14 +167,15 @@ export function expectedTables(w: DumpWriter) {
   const goroutineKeys = ['address', 'sp', 'id', 'goPc', 'status', 'waitSince', 'ctxt', 'm', 'deferAddress', 'panicAddress'];
   const goroutines = table(of('goroutine'), goroutineKeys, ['isSystem', 'isBackground'], ['waitReason']);
 
-  // Frames, defers and panics attach to the goroutine record right before their run.
+  // Frames, defers and panics attach to the goroutine record right before their run; any
+  // other record but an object ends the run.
   const attachment = new Map<WrittenRecord, number>();
   let current = -1;
   let goroutineCount = 0;
   for (const r of records) {
     if (r.kind === 'goroutine') current = goroutineCount++;
     else if (r.kind === 'stackFrame' || r.kind === 'defer' || r.kind === 'panic') attachment.set(r, current);
-    else current = -1;
+    else if (r.kind !== 'object') current = -1;
   }
 
   const frameRecords = of('stackFrame');

@@ -128,7 +128,8 @@ export async function decodeDump(source: DumpSource, options: DecodeOptions = {}
           continue;
         }
       }
-      if (!options.salvage) throw failure;
+      // Salvage keeps whole records, but a dump cut before its Params record has none to keep.
+      if (!options.salvage || !tables.hasParams) throw failure;
       salvage = {
         code: failure.code,
         offset: failure.offset,

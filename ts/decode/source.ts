@@ -84,7 +84,16 @@ class StreamSource implements ByteSource {
     while (total < max) {
       if (this.pending === null) {
         if (this.ended) break;
-        const next = await this.chunks.next();
+        let next: IteratorResult<Uint8Array>;
+        try {
+          next = await this.chunks.next();
+        } catch (error) {
+          // A cut-off or damaged gzip stream ends the input where it broke; the decoder then
+          // reports the dump as truncated there (or salvages what came before).
+          if (!isZlibError(error)) throw error;
+          this.ended = true;
+          break;
+        }
         if (next.done) {
           this.ended = true;
           break;
@@ -129,6 +138,11 @@ async function* counted(first: Uint8Array, rest: AsyncIterator<unknown>, count: 
   }
 }
 
+function isZlibError(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return typeof code === 'string' && code.startsWith('Z_');
+}
+
 function toBytes(chunk: unknown): Uint8Array {
   return typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Uint8Array);
 }
@@ -155,10 +169,15 @@ export async function openSource(source: DumpSource): Promise<ByteSource> {
     return new StreamSource(gunzipOf(Readable.from([source])), () => ({ done: 0, total: null }));
   }
   const iterator = (source as AsyncIterable<unknown>)[Symbol.asyncIterator]();
-  const head = await iterator.next();
-  if (head.done) return new MemorySource(new Uint8Array(0));
+  // Gather at least the two magic bytes, however small the first chunks are.
+  let head = new Uint8Array(0);
+  while (head.length < 2) {
+    const next = await iterator.next();
+    if (next.done) break;
+    head = Buffer.concat([head, toBytes(next.value)]);
+  }
   let done = 0;
-  const chunks = Readable.from(counted(toBytes(head.value), iterator, (n) => { done += n; }));
+  const chunks = Readable.from(counted(head, iterator, (n) => { done += n; }));
   const measure = () => ({ done, total: null });
-  return new StreamSource(isGzip(toBytes(head.value)) ? gunzipOf(chunks) : chunks, measure);
+  return new StreamSource(isGzip(head) ? gunzipOf(chunks) : chunks, measure);
 }

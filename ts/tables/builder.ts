@@ -201,7 +201,7 @@ export class TableBuilder {
   private readonly memProfLine = new U64Column();
   private readonly allocSamples = new SpecTable(SPECS.allocSample);
 
-  /** The goroutine that frames, defers and panics attach to; -1 after any other record. */
+  /** The goroutine that frames, defers and panics attach to; -1 after any other record but an object. */
   private currentGoroutine = -1;
 
   constructor(private readonly header: string, private readonly headerVersion: number) {
@@ -256,6 +256,9 @@ export class TableBuilder {
       case RecordTag.Eof:
         return;
       case RecordTag.Object: {
+        // Objects are not part of a goroutine's run of records in any version (go1.4+ objects
+        // do not even pass through the stream), so they leave the attachment as it was.
+        this.currentGoroutine = goroutine;
         this.addressLo.push(cursor.word());
         this.addressHi.push(cursor.word());
         this.objectTypeAddress.push(cursor.word(), cursor.word());
@@ -353,6 +356,10 @@ export class TableBuilder {
       formatVersion: FORMAT_VERSIONS[this.headerVersion],
       bigEndian, ptrSize, hchanSize, heapStart, heapEnd, goarch, thechar, goVersion, experiment, ncpu,
     };
+  }
+
+  get hasParams(): boolean {
+    return this.params !== null;
   }
 
   finish(backend: BackendName, dumpBytes: number, salvage: SalvageReport | null): DumpTables {

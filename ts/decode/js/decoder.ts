@@ -329,8 +329,12 @@ class JsWindowDecoder implements WindowDecoder {
         return;
       case RecordTag.Itab:
         this.u();
-        if (this.headerVersion === 13) this.b();
-        else this.u();
+        if (this.headerVersion === 13) {
+          this.b(); // go1.3: "data word is a pointer", kept as a u of 0 or 1
+          this.out.word(0);
+        } else {
+          this.u();
+        }
         return;
       case RecordTag.OSThread:
         this.u(); this.u(); this.u();
