@@ -645,6 +645,15 @@ export function sampleMemStats(seed = 1): bigint[] {
 
 // ---- random valid dumps (seeded), for property tests ----
 
+/**
+ * Whether mixed dumps (the full-dump and random-dump tests) include go1.3 Itab records. A
+ * decoder that writes the go1.3 Itab bool as one stream word instead of the ABI's `u` (two
+ * words) desynchronises every later record and can spin the table builder on garbage; if that
+ * ever comes back, turn this off to keep the suite from hanging and let synthetic.test.ts
+ * "go1.3 itabs" (which has the Itab last) show the failure.
+ */
+export const GO13_ITABS_IN_MIXED_DUMPS = true;
+
 /** A small seeded PRNG (mulberry32): the same seed gives the same dump everywhere. */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
@@ -711,17 +720,11 @@ export function randomDump(seed: number, maxRecords = 40): DumpWriter {
     'object', 'type', 'goroutine', 'stackFrame', 'finalizer', 'osThread', 'memStats', 'queuedFinalizer',
     'data', 'bss', 'defer', 'panic', 'memProf', 'allocSample', 'otherRoot',
   ];
-  // The js decoder's go1.3 Itab is not in the ABI's shape yet (see synthetic.test.ts).
-  if (version !== 13) kinds.push('itab');
+  if (version !== 13 || GO13_ITABS_IN_MIXED_DUMPS) kinds.push('itab');
   const count = int(maxRecords);
   let forceTagged = false; // after a corrupt go1.5 name the next tag must be 1, 3 or 8
-  let inGoroutine = false;
   for (let i = 0; i < count || forceTagged; i++) {
-    let kind: RecordKind = forceTagged ? pick(['object', 'type'] as const) : pick(kinds);
-    // An Object inside a goroutine's run of frames/defers/panics is tested on its own
-    // (synthetic.test.ts, "goroutine attachment"): go1.4+ objects do not end the run today.
-    if (kind === 'object' && inGoroutine && version !== 13) kind = 'type';
-    inGoroutine = ['goroutine', 'stackFrame', 'defer', 'panic'].includes(kind);
+    const kind: RecordKind = forceTagged ? pick(['object', 'type'] as const) : pick(kinds);
     forceTagged = false;
     switch (kind) {
       case 'object': {
