@@ -60,6 +60,7 @@ async function expectError(bytes: Uint8Array, expected: ExpectedError, windowSiz
     expect({ windowSize, ...fields(error) }).toEqual({ windowSize, ...expected });
     expect(error.message).toContain(`${expected.offset}`);
     expect(error.message).toContain(expected.code);
+    if (expected.record !== null) expect(error.message).toContain(`${expected.record} record at offset ${expected.recordOffset}`);
   }
 }
 
@@ -249,6 +250,34 @@ describe('random valid dumps cut anywhere', () => {
         .toEqual({ seed, cut, code: expected.code, offset: expected.offset, recordCounts: model.recordCounts });
       for (const name of TABLE_NAMES) {
         expect({ seed, cut, [name]: plainTable(t, name) }).toEqual({ seed, cut, [name]: (model as Record<string, unknown>)[name] });
+      }
+    }
+  });
+});
+
+describe('random dumps with damaged bytes', () => {
+  // Never a crash or a hang: every damaged dump decodes or fails with a DumpFormatError, in
+  // salvage mode too; a salvaged decode keeps whole records only (its dumpBytes is a record end
+  // of the undamaged prefix when the damage comes after it).
+  const seeds = Array.from({ length: 80 }, (_, i) => 9000 + i);
+  test.each(seeds)('seed %d', async (seed) => {
+    const w = randomDump(seed, 25);
+    const random = seededRandom(seed ^ 0x5bd1e995);
+    for (let round = 0; round < 6; round++) {
+      const bytes = w.bytes();
+      const first = w.headerLength + Math.floor(random() * (bytes.length - w.headerLength));
+      for (let flips = 1 + Math.floor(random() * 3), at = first; flips > 0; flips--, at += 1 + Math.floor(random() * 16)) {
+        if (at < bytes.length) bytes[at] = [0x00, 0xff, 0x80, 0x2e, 0x01, Math.floor(random() * 256)][Math.floor(random() * 6)];
+      }
+      for (const options of [{ windowSize: 64 + Math.floor(random() * 100) }, { salvage: true }]) {
+        const outcome = await decodeDump(bytes, options).then((t) => t, (e: unknown) => e);
+        if (outcome instanceof Error) {
+          expect({ seed, round, error: outcome instanceof DumpFormatError ? 'DumpFormatError' : String(outcome.stack) })
+            .toEqual({ seed, round, error: 'DumpFormatError' });
+        } else if (options.salvage && (outcome as DumpTables).salvage !== null) {
+          const kept = (outcome as DumpTables).dumpBytes;
+          if (kept <= first) expect(w.records.some((r) => r.end === kept)).toBe(true);
+        }
       }
     }
   });
