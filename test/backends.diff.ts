@@ -8,6 +8,7 @@ import { backendStatus } from '../ts/decode/select';
 import type { BackendName } from '../ts/decode/backend';
 import { listFixtures, PUBLIC_SAMPLE } from './support/fixtures';
 import { outcomeDifference, outcomeOf } from './support/compare-tables';
+import { randomDump } from './support/dump-writer';
 
 const OTHERS: BackendName[] = ['native', 'wasm'];
 const MUTATIONS = Number(process.env.GOHEAP_MUTATIONS ?? 1200);
@@ -91,10 +92,10 @@ function mutate(base: Uint8Array, next: () => number): Uint8Array {
       return out;
     }
     case 5: { // a span deleted
-      const length = 1 + pick(64);
-      const out = new Uint8Array(Math.max(headerEnd, base.length - length));
+      const end = Math.min(base.length, at + 1 + pick(64));
+      const out = new Uint8Array(base.length - (end - at));
       out.set(base.subarray(0, at));
-      out.set(base.subarray(Math.min(base.length, at + length)).subarray(0, out.length - at), at);
+      out.set(base.subarray(end), at);
       return out;
     }
     default: { // a span copied over another place
@@ -128,6 +129,23 @@ describe('backends agree with the js reference', () => {
     });
   }
 
+  test('300 synthetic dumps of every format version, 32/64-bit, both byte orders', async () => {
+    const next = random(SEED + 1);
+    const windows = [64, 100, 1000, 65536];
+    const versions = new Set<string>();
+    for (let seed = 1; seed <= 300; seed++) {
+      const w = randomDump(seed, 60);
+      versions.add(`${w.version}/${w.ptrSize}/${w.bigEndian}`);
+      const options = { windowSize: windows[Math.floor(next() * windows.length)] };
+      try {
+        await expectAgreement(w.bytes(), options);
+      } catch (error) {
+        throw new Error(`randomDump(${seed}): ${(error as Error).message}`);
+      }
+    }
+    expect(versions.size).toBe(20); // 5 versions × 2 pointer sizes × 2 byte orders
+  });
+
   test(`${MUTATIONS} mutated dumps (seed ${SEED}; replay with GOHEAP_DIFF_SEED)`, async () => {
     const sources = [readDump(PUBLIC_SAMPLE), ...listFixtures().filter((f) => !f.fresh).map((f) => readDump(f.path))];
     const next = random(SEED);
@@ -135,6 +153,7 @@ describe('backends agree with the js reference', () => {
     for (const dump of sources) {
       for (const size of [3000, 20000, 60000]) bases.push(await prefixDump(dump, size));
     }
+    for (let seed = 1000; seed < 1040; seed++) bases.push(randomDump(seed, 30).bytes());
     const windows = [64, 100, 1000, 4096, 65536];
     for (let i = 0; i < MUTATIONS; i++) {
       const base = bases[i % bases.length];

@@ -50,15 +50,17 @@ class StreamCursor {
     return this.number();
   }
 
+  // Absent strings (docs/decoder-abi.md) are offset 0, length 0: never look them up in the window.
   string(): number {
     const offset = this.offset();
     const length = this.word();
-    return this.strings.add(this.window, offset - this.windowOffset, length);
+    return this.strings.add(this.window, length === 0 ? 0 : offset - this.windowOffset, length);
   }
 
   text(): string {
     const offset = this.offset();
     const length = this.word();
+    if (length === 0) return '';
     const at = offset - this.windowOffset;
     return Buffer.from(this.window.buffer, this.window.byteOffset + at, length).toString('utf8');
   }
