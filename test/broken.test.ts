@@ -12,7 +12,7 @@ import { decodeDump, type DecodeOptions } from '../ts/decode/decode';
 import { DumpFormatError } from '../ts/errors';
 import type { DumpTables } from '../ts/tables/dump-tables';
 import {
-  DumpWriter, HEADERS, KIND13, KIND14, TAG, randomDump, sampleMemStats, seededRandom, type HeaderVersion, type ParamsLayout,
+  DumpWriter, HEADERS, KIND13, KIND14, randomDump, sampleMemStats, seededRandom, type HeaderVersion, type ParamsLayout,
   type RecordKind, type WrittenRecord,
 } from './support/dump-writer';
 import { expectedTables, expectSameTables, plainTable, TABLE_NAMES } from './support/expect-tables';
@@ -693,4 +693,3 @@ describe('salvage of broken records', () => {
   });
 });
 
-export { TAG };

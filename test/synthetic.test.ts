@@ -10,7 +10,7 @@ import { gzipSync } from 'zlib';
 import { decodeDump } from '../ts/decode/decode';
 import type { DumpTables } from '../ts/tables/dump-tables';
 import {
-  DumpWriter, GO13_ITABS_IN_MIXED_DUMPS, KIND13, KIND14, randomDump, sampleMemStats, type HeaderVersion, type ParamsLayout, type U64,
+  DumpWriter, GO13_ITABS_IN_MIXED_DUMPS, KIND13, KIND14, randomDump, sampleMemStats, type HeaderVersion, type ParamsLayout,
 } from './support/dump-writer';
 import { expectSameTables, expectTables, plainTable } from './support/expect-tables';
 
@@ -776,4 +776,3 @@ describe('big records through tiny windows', () => {
   });
 });
 
-export type { U64 };

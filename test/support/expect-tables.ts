@@ -2,9 +2,9 @@
 // log (what was written, where) rather than from the bytes, and a jest assertion that compares
 // every column of DumpTables with them.
 
-import type { DumpTables, PointerWords } from '../../ts/tables/dump-tables';
+import type { DumpTables } from '../../ts/tables/dump-tables';
 import {
-  DumpWriter, HEADERS, toBigInt, type Contents, type Field, type RecordKind, type U64, type WrittenRecord,
+  DumpWriter, HEADERS, toBigInt, type Field, type RecordKind, type U64, type WrittenRecord,
 } from './dump-writer';
 
 const FORMAT_VERSIONS = { 13: '1.3', 14: '1.4', 15: '1.5', 16: '1.6', 17: '1.7' } as const;
@@ -343,4 +343,3 @@ export function expectSameTables(actual: DumpTables, expected: DumpTables): void
   expect(Buffer.from(actual.strings.bytes).equals(Buffer.from(expected.strings.bytes))).toBe(true);
 }
 
-export type { Contents };
