@@ -87,85 +87,44 @@ uint64_t RequireFileOffset(const Napi::CallbackInfo& info, size_t index, const c
   return static_cast<uint64_t>(offset);
 }
 
-// --- output: the columns are copied into one fresh JS buffer (one allocation, one pass), and
-// the typed arrays are views of it, so JS never sees memory C++ may reuse or free ---
+// --- output: the columns are copied, on the main thread, into one JS ArrayBuffer that the
+// decoder keeps and reuses (the contract lets a call's views change at the next call), and
+// the typed arrays are views of it. JS never sees memory C++ may reuse or free. ---
 
-constexpr size_t kColumnAlignment = 8;  // Float64Array views need 8-byte offsets
+constexpr size_t kColumnAlignment = 8;            // Float64Array views need 8-byte offsets
+constexpr size_t kMinOutputBytes = 64 * 1024;
 
 size_t AlignColumn(size_t offset) {
   return (offset + kColumnAlignment - 1) & ~(kColumnAlignment - 1);
 }
 
-class OutputPacker {
- public:
-  explicit OutputPacker(const OutputColumns& columns) {
-    for (const ColumnRef& column : Columns(columns)) {
-      total_bytes_ = AlignColumn(total_bytes_) + column.bytes;
-    }
-  }
-
-  void Fill(Napi::Env env, const OutputColumns& columns, Napi::Object output) const {
-    // Buffer::Copy-free: an uninitialised buffer of the total size, each column copied once.
-    Napi::Buffer<uint8_t> buffer = Napi::Buffer<uint8_t>::New(env, std::max<size_t>(total_bytes_, 1));
-    Napi::ArrayBuffer memory = buffer.ArrayBuffer();
-    size_t base = buffer.ByteOffset();
-    size_t offset = 0;
-    for (const ColumnRef& column : Columns(columns)) {
-      offset = AlignColumn(offset);
-      if (column.bytes != 0) std::memcpy(buffer.Data() + offset, column.data, column.bytes);
-      Napi::Value view =
-          column.is_double
-              ? Napi::Value(Napi::Float64Array::New(env, column.count, memory, base + offset))
-              : Napi::Value(Napi::Uint32Array::New(env, column.count, memory, base + offset));
-      output.Set(column.name, view);
-      offset += column.bytes;
-    }
-  }
-
- private:
-  struct ColumnRef {
-    const char* name;
-    const void* data;
-    size_t count;
-    size_t bytes;
-    bool is_double;
-  };
-  static ColumnRef Words(const char* name, const std::vector<uint32_t>& column) {
-    return {name, column.data(), column.size(), column.size() * sizeof(uint32_t), false};
-  }
-  static std::vector<ColumnRef> Columns(const OutputColumns& c) {
-    return {
-        Words("objectAddressLo", c.object_address_lo),
-        Words("objectAddressHi", c.object_address_hi),
-        Words("objectSize", c.object_size),
-        {"objectContentOffset", c.object_content_offset.data(), c.object_content_offset.size(),
-         c.object_content_offset.size() * sizeof(double), true},
-        Words("objectFirstWordLo", c.object_first_word_lo),
-        Words("objectFirstWordHi", c.object_first_word_hi),
-        Words("objectFieldCount", c.object_field_count),
-        Words("fieldOffset", c.field_offset),
-        Words("fieldValueLo", c.field_value_lo),
-        Words("fieldValueHi", c.field_value_hi),
-        Words("stream", c.stream),
-    };
-  }
-
-  size_t total_bytes_ = 0;
+struct ColumnRef {
+  const char* name;
+  const void* data;
+  size_t count;
+  size_t bytes;
+  bool is_double;
 };
 
-Napi::Object MakeWindowOutput(Napi::Env env, const WindowResult& result,
-                              const OutputColumns& columns) {
-  Napi::Object output = Napi::Object::New(env);
-  output.Set("status", Napi::Number::New(env, result.status));
-  output.Set("consumed", Napi::Number::New(env, static_cast<double>(result.consumed)));
-  output.Set("errorOffset", Napi::Number::New(env, static_cast<double>(result.error_offset)));
-  output.Set("errorTag", Napi::Number::New(env, result.error_tag));
-  output.Set("recordOffset", Napi::Number::New(env, static_cast<double>(result.record_offset)));
-  output.Set("objectCount", Napi::Number::New(env, static_cast<double>(columns.ObjectCount())));
-  output.Set("fieldCount", Napi::Number::New(env, static_cast<double>(columns.FieldCount())));
-  output.Set("streamLength", Napi::Number::New(env, static_cast<double>(columns.stream.size())));
-  OutputPacker(columns).Fill(env, columns, output);
-  return output;
+ColumnRef Words(const char* name, const std::vector<uint32_t>& column) {
+  return {name, column.data(), column.size(), column.size() * sizeof(uint32_t), false};
+}
+
+std::vector<ColumnRef> ColumnsOf(const OutputColumns& c) {
+  return {
+      Words("objectAddressLo", c.object_address_lo),
+      Words("objectAddressHi", c.object_address_hi),
+      Words("objectSize", c.object_size),
+      {"objectContentOffset", c.object_content_offset.data(), c.object_content_offset.size(),
+       c.object_content_offset.size() * sizeof(double), true},
+      Words("objectFirstWordLo", c.object_first_word_lo),
+      Words("objectFirstWordHi", c.object_first_word_hi),
+      Words("objectFieldCount", c.object_field_count),
+      Words("fieldOffset", c.field_offset),
+      Words("fieldValueLo", c.field_value_lo),
+      Words("fieldValueHi", c.field_value_hi),
+      Words("stream", c.stream),
+  };
 }
 
 // --- the decoder object ---
@@ -184,23 +143,73 @@ class Decoder : public Napi::ObjectWrap<Decoder> {
   // Called back by the worker on the main thread when it has finished with the columns.
   void WorkerDone() {
     busy_ = false;
-    if (closed_) ReleaseColumns();
+    if (closed_) Release();
   }
   OutputColumns* columns() { return &columns_; }
+
+  // The WindowOutput object for a finished call (main thread only).
+  Napi::Object MakeWindowOutput(Napi::Env env, const WindowResult& result);
 
  private:
   Napi::Value JS_decodeWindow(const Napi::CallbackInfo& info);
   void JS_close(const Napi::CallbackInfo&) {
     closed_ = true;
-    if (!busy_) ReleaseColumns();
+    if (!busy_) Release();
   }
-  // Assigning fresh vectors gives their memory back now, not when JS collects this object.
-  void ReleaseColumns() { columns_ = OutputColumns(); }
+  // Gives the scratch memory back now, not when JS collects this object.
+  void Release() {
+    columns_ = OutputColumns();
+    output_memory_.Reset();
+  }
+  // The reused output ArrayBuffer, replaced by a larger one when `bytes` do not fit.
+  Napi::ArrayBuffer OutputMemory(Napi::Env env, size_t bytes);
 
   OutputColumns columns_;  // reused across calls; owned by the worker while busy_
+  Napi::Reference<Napi::ArrayBuffer> output_memory_;
   bool busy_ = false;
   bool closed_ = false;
 };
+
+Napi::ArrayBuffer Decoder::OutputMemory(Napi::Env env, size_t bytes) {
+  if (!output_memory_.IsEmpty()) {
+    Napi::ArrayBuffer memory = output_memory_.Value();
+    // JS may have detached it (transferred a view's buffer); then it is not ours any more.
+    if (!memory.IsDetached() && memory.ByteLength() >= bytes) return memory;
+  }
+  size_t capacity = std::max(kMinOutputBytes, bytes + bytes / 4);
+  Napi::ArrayBuffer memory = Napi::ArrayBuffer::New(env, capacity);
+  output_memory_ = Napi::Persistent(memory);
+  return memory;
+}
+
+Napi::Object Decoder::MakeWindowOutput(Napi::Env env, const WindowResult& result) {
+  Napi::Object output = Napi::Object::New(env);
+  output.Set("status", Napi::Number::New(env, result.status));
+  output.Set("consumed", Napi::Number::New(env, static_cast<double>(result.consumed)));
+  output.Set("errorOffset", Napi::Number::New(env, static_cast<double>(result.error_offset)));
+  output.Set("errorTag", Napi::Number::New(env, result.error_tag));
+  output.Set("recordOffset", Napi::Number::New(env, static_cast<double>(result.record_offset)));
+  output.Set("objectCount", Napi::Number::New(env, static_cast<double>(columns_.ObjectCount())));
+  output.Set("fieldCount", Napi::Number::New(env, static_cast<double>(columns_.FieldCount())));
+  output.Set("streamLength", Napi::Number::New(env, static_cast<double>(columns_.stream.size())));
+
+  std::vector<ColumnRef> columns = ColumnsOf(columns_);
+  size_t total_bytes = 0;
+  for (const ColumnRef& column : columns) total_bytes = AlignColumn(total_bytes) + column.bytes;
+  Napi::ArrayBuffer memory = OutputMemory(env, total_bytes);
+  uint8_t* base = static_cast<uint8_t*>(memory.Data());
+  size_t offset = 0;
+  for (const ColumnRef& column : columns) {
+    offset = AlignColumn(offset);
+    if (column.bytes != 0) std::memcpy(base + offset, column.data, column.bytes);
+    Napi::Value view = column.is_double
+                           ? Napi::Value(Napi::Float64Array::New(env, column.count, memory, offset))
+                           : Napi::Value(Napi::Uint32Array::New(env, column.count, memory, offset));
+    output.Set(column.name, view);
+    offset += column.bytes;
+  }
+  return output;
+}
 
 class DecodeWorker : public Napi::AsyncWorker {
  public:
@@ -238,7 +247,7 @@ class DecodeWorker : public Napi::AsyncWorker {
     // The state array may have been shrunk (detached) meanwhile; write back what still fits.
     size_t writable = std::min<size_t>(state.ElementLength(), kStateLength);
     for (size_t i = 0; i < writable; ++i) state[i] = state_[i];
-    Napi::Object output = MakeWindowOutput(env, result_, *decoder_->columns());
+    Napi::Object output = decoder_->MakeWindowOutput(env, result_);
     decoder_->WorkerDone();
     deferred_.Resolve(output);
   }

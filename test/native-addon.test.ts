@@ -125,14 +125,27 @@ describeNative('native backend', () => {
     expect(rest.objectContentOffset[0]).toBe(dump.offset + dump.bytes.length - 32 - 3);
   });
 
-  test('outputs of one call survive the next call (they are copies)', async () => {
-    const dump = body((writer) => writer.params(PARAMS).object({ address: 0xc000004000, contents: { size: 8 } }));
+  test('a call\'s views may be reused by the next call, and stay readable', async () => {
+    const dump = body((writer) => writer
+      .params(PARAMS)
+      .object({ address: 0xc000004000, contents: { size: 8 } })
+      .object({ address: 0xc000005000, contents: { size: 16 } }));
     const state = newState(17);
     const first = await decoder.decodeWindow(dump.bytes, dump.offset, state);
-    const stream = Array.from(first.stream);
-    await decoder.decodeWindow(new Uint8Array([0]), dump.offset + dump.bytes.length, state);
-    expect(Array.from(first.stream)).toEqual(stream);
-    expect(first.objectAddressLo[0]).toBe(0x00004000);
+    expect(Array.from(first.objectAddressLo)).toEqual([0x4000, 0x5000]);
+    const eof = await decoder.decodeWindow(new Uint8Array([0]), dump.offset + dump.bytes.length, state);
+    expect(eof.status).toBe(DecodeStatus.Done);
+    expect(eof.objectCount).toBe(0);
+    expect(Array.from(eof.stream)).toEqual([0, dump.offset + dump.bytes.length, 0]);
+    // The old views keep their lengths; their contents are the decoder's to overwrite.
+    expect(first.objectAddressLo.length).toBe(2);
+    expect(() => Array.from(first.stream)).not.toThrow();
+
+    // Taking the memory away (transferring it) makes the decoder use new memory.
+    structuredClone(eof.stream.buffer, { transfer: [eof.stream.buffer] });
+    expect(eof.stream.length).toBe(0);
+    const again = await decoder.decodeWindow(dump.bytes, dump.offset, newState(17));
+    expect(Array.from(again.objectAddressLo)).toEqual([0x4000, 0x5000]);
   });
 
   test('wrong arguments reject with a named TypeError or RangeError', async () => {
