@@ -1,5 +1,5 @@
-// The goheap command: argv parsing and dispatch. The only place that writes to the terminal
-// and sets the exit code.
+// The goheap command: argv parsing and dispatch, returning the exit code. bin/goheap.js
+// connects it to the terminal; nothing else in goheap prints or exits.
 
 import { DumpFormatError, BackendUnavailableError } from '../errors';
 import type { Args, Command, Io } from './command';
@@ -90,17 +90,4 @@ export async function main(argv: string[], io: Io): Promise<number> {
     }
     throw error;
   }
-}
-
-if (require.main === module) {
-  const io: Io = {
-    out: (text) => process.stdout.write(`${text}\n`),
-    err: (text) => process.stderr.write(`${text}\n`),
-  };
-  main(process.argv.slice(2), io).then((code) => {
-    process.exitCode = code;
-  }, (error) => {
-    process.stderr.write(`goheap: internal error: ${(error as Error).stack ?? error}\n`);
-    process.exitCode = 70;
-  });
 }
