@@ -128,7 +128,7 @@ export let windowCapacity: u32 = 0;
 export let objectCapacity: u32 = 0;
 export let fieldCapacity: u32 = 0;
 export let streamCapacity: u32 = 0;
-/** Floors set by `limitOutput` (tests force tiny columns through it); 0 = the default. */
+/** Capacities set by `limitOutput` (tests force tiny columns through it); 0 = the default. */
 export let objectCapacityLimit: u32 = 0;
 export let fieldCapacityLimit: u32 = 0;
 export let streamCapacityLimit: u32 = 0;
@@ -203,32 +203,40 @@ function layOut(windowBytes: u32, objects: u32, fields: u32, words: u32): bool {
   return true;
 }
 
+/** True until the first layout, and after the output limits change. */
+let layoutStale = true;
+
 /**
  * Makes room for a window of `windowBytes` and outputs to match. Called from JS before a
  * window is copied in (outputs of the previous call have been copied out by then).
  */
 export function reserveWindow(windowBytes: u32): bool {
-  let fits = windowBytes <= windowCapacity
-    && (objectCapacityLimit == 0 || objectCapacity == objectCapacityLimit)
-    && (fieldCapacityLimit == 0 || fieldCapacity == fieldCapacityLimit)
-    && (streamCapacityLimit == 0 || streamCapacity == streamCapacityLimit);
-  if (fits && generation != 0) return true;
+  if (!layoutStale && windowBytes <= windowCapacity) return true;
   let window = windowBytes > windowCapacity ? windowBytes : windowCapacity;
   let objects = defaultRows(window, OBJECT_BYTES_PER_ROW, objectCapacityLimit);
   let fields = defaultRows(window, FIELD_BYTES_PER_ROW, fieldCapacityLimit);
   let words = defaultRows(window, STREAM_BYTES_PER_WORD, streamCapacityLimit);
   // Columns that grew for one big record keep their size.
-  if (objectCapacityLimit == 0 && objects < objectCapacity) objects = objectCapacity;
-  if (fieldCapacityLimit == 0 && fields < fieldCapacity) fields = fieldCapacity;
-  if (streamCapacityLimit == 0 && words < streamCapacity) words = streamCapacity;
-  return layOut(window, objects, fields, words);
+  if (objects < objectCapacity) objects = objectCapacity;
+  if (fields < fieldCapacity) fields = fieldCapacity;
+  if (words < streamCapacity) words = streamCapacity;
+  if (!layOut(window, objects, fields, words)) return false;
+  layoutStale = false;
+  return true;
 }
 
-/** Sets (nonzero) or clears (0) fixed output capacities; takes effect at the next reserve. */
+/**
+ * Sets (nonzero) or clears (0) fixed output capacities. The next reserve lays the columns out
+ * again from these limits (or the defaults), forgetting any earlier growth.
+ */
 export function setOutputLimits(objects: u32, fields: u32, words: u32): void {
   objectCapacityLimit = objects;
   fieldCapacityLimit = fields;
   streamCapacityLimit = words;
+  objectCapacity = 0;
+  fieldCapacity = 0;
+  streamCapacity = 0;
+  layoutStale = true;
 }
 
 /**

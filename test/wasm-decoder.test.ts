@@ -171,6 +171,20 @@ describe('wasm › instances', () => {
     for (const decoder of decoders) decoder.close();
   });
 
+  test('an instance reused after close carries no output limits or state over', () => {
+    const dump = sampleDump(10).bytes();
+    const limited = wasmDecoder({ outputLimits: { objects: 1, fields: 1, streamWords: 4 } });
+    expect(decodeAll(limited, dump, 15).statuses).toContain(DecodeStatus.OutputFull);
+    limited.close();
+    for (let i = 0; i < 3; i++) {
+      const decoder = wasmDecoder();
+      const run = decodeAll(decoder, dump, 15);
+      expect(run.statuses).toEqual([DecodeStatus.Done]);
+      expect(run.columns.objectSize.length).toBe(10);
+      decoder.close();
+    }
+  });
+
   test('a closed decoder refuses to decode', () => {
     const decoder = wasmDecoder();
     decoder.close();

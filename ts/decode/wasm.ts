@@ -2,7 +2,8 @@
 // and embedded base64 in ./wasm-module (generated). Only numbers cross the boundary: each
 // window is copied into linear memory once, and the outputs are read through typed-array
 // views over that memory, rebuilt whenever memory grows or the module lays its columns out
-// again. Each decoder owns one instance, so decoders share no mutable state.
+// again. Each open decoder owns one instance, so decoders share no mutable state; closed
+// decoders hand their instance to the next one.
 
 import type { Backend, WindowDecoder, WindowOutput } from './backend';
 import { STATE_LENGTH } from './status';
@@ -89,6 +90,17 @@ export interface WasmDecoderOptions {
   outputLimits?: { objects?: number; fields?: number; streamWords?: number };
 }
 
+/**
+ * Instances of closed decoders, ready for the next decoder: instantiating and growing a fresh
+ * memory costs about 2 ms, which dominates small dumps. A pooled instance belongs to one
+ * decoder at a time and carries nothing over (state, window and outputs are rewritten by
+ * every call; output limits are reset on return).
+ */
+const idleInstances: DecoderExports[] = [];
+const MAX_IDLE_INSTANCES = 2;
+/** Instances whose memory grew past this are dropped on close instead of pooled. */
+const MAX_POOLED_MEMORY_BYTES = 128 << 20;
+
 let compiled: WebAssembly.Module | null = null;
 let loaded: { backend: Backend | null; error: string | null } | null = null;
 
@@ -118,8 +130,17 @@ export function createWasmDecoder(options: WasmDecoderOptions = {}): WindowDecod
     const { error } = loadWasmBackend();
     if (!compiled) throw new Error(`wasm backend unavailable: ${error}`);
   }
-  const instance = new WebAssembly.Instance(compiled, {});
-  return new WasmWindowDecoder(instance.exports as unknown as DecoderExports, options);
+  const wasm = idleInstances.pop()
+    ?? (new WebAssembly.Instance(compiled, {}).exports as unknown as DecoderExports);
+  return new WasmWindowDecoder(wasm, options);
+}
+
+/** Takes back the instance of a closed decoder, unless its memory grew large. */
+function releaseInstance(wasm: DecoderExports): void {
+  if (idleInstances.length >= MAX_IDLE_INSTANCES) return;
+  if (wasm.memory.buffer.byteLength > MAX_POOLED_MEMORY_BYTES) return;
+  wasm.limitOutput(0, 0, 0);
+  idleInstances.push(wasm);
 }
 
 function compileModule(): WebAssembly.Module {
@@ -189,6 +210,7 @@ class WasmWindowDecoder implements WindowDecoder {
   }
 
   close(): void {
+    if (this.wasm) releaseInstance(this.wasm);
     this.wasm = null;
     this.buffer = null;
     this.bytes = new Uint8Array(0);
