@@ -89,7 +89,7 @@ uint64_t RequireFileOffset(const Napi::CallbackInfo& info, size_t index, const c
 
 // --- output: the columns are copied, on the main thread, into one JS ArrayBuffer that the
 // decoder keeps and reuses (the contract lets a call's views change at the next call), and
-// the typed arrays are views of it. JS never sees memory C++ may reuse or free. ---
+// the typed arrays are views of it. JS never sees memory that C++ owns or frees. ---
 
 constexpr size_t kColumnAlignment = 8;            // Float64Array views need 8-byte offsets
 constexpr size_t kMinOutputBytes = 64 * 1024;
@@ -285,6 +285,11 @@ Napi::Value Decoder::JS_decodeWindow(const Napi::CallbackInfo& info) {
   Napi::Uint8Array window = RequireUint8Array(info, 0, "window");
   uint64_t window_offset = RequireFileOffset(info, 1, "windowOffset");
   Napi::Int32Array state = RequireState(info, 2, "state");
+  if (static_cast<double>(window_offset) + static_cast<double>(window.ElementLength()) >
+      kMaxSafeInteger) {
+    Throw(env, ErrorKind::kRange, "ERR_OUT_OF_RANGE",
+          "decodeWindow: windowOffset + window.length must stay below 2^53");
+  }
   auto* worker = new DecodeWorker(env, this, info.This().As<Napi::Object>(), window,
                                   window_offset, state);
   busy_ = true;
