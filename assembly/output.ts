@@ -28,6 +28,12 @@ export function resetOutput(): void {
   fullNeeded = 0;
 }
 
+/** Sets the pointer-word row count after a caller appended rows itself (see records.ts). */
+// @ts-ignore: decorator
+@inline export function setFieldCount(count: u32): void {
+  fieldCount = count;
+}
+
 /** Takes back everything appended since the counts were `objects`, `fields`, `streamAt`. */
 // @ts-ignore: decorator
 @inline export function rollBack(objects: u32, fields: u32, streamAt: usize): void {

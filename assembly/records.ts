@@ -4,13 +4,15 @@
 // header [tag, offsetLo, offsetHi] is written and the fixed part of the body has room.
 // Every function returns as soon as stopStatus is set; index.ts then takes the record back.
 
-import { stateStart } from './layout';
 import {
-  appendField, appendObject, emitAbsentString, emitU64, emitWord, fieldRoom, objectRoom,
-  streamCursor, streamRoom,
+  fieldCapacity, fieldOffsetStart, fieldValueHiStart, fieldValueLoStart, stateStart,
+} from './layout';
+import {
+  appendField, appendObject, emitAbsentString, emitU64, emitWord, fieldCount, fieldRoom,
+  objectRoom, setFieldCount, streamCursor, streamRoom,
 } from './output';
 import {
-  blobLength, blobStart, cursor, fileOffset, ptrSize, readBlob, readUvarint, readWord, setCursor,
+  bigEndian, blobLength, blobStart, cursor, fileOffset, ptrSize, readBlob, readUvarint, readWord, setCursor,
   setPointerFormat, stop, stopStatus, windowEnd, wordHi, wordLo,
 } from './reader';
 import {
@@ -138,6 +140,59 @@ function readPointerWords(start: usize, length: u32, owner: i32): u32 {
   return appended;
 }
 
+/**
+ * `readPointerWords` for an object's field list in the common case: 8-byte little-endian
+ * words, headerVersion 14–17, one-byte kinds and offsets below 2^14, in bounds, with room.
+ * Keeps the cursor and the field columns in locals; at the first entry that is anything else
+ * it hands over to `readPointerWords` at that entry, which then decides (errors included).
+ */
+function readObjectWords64(start: usize, length: u32): u32 {
+  let at = cursor;
+  let end = windowEnd;
+  let first = fieldCount;
+  let row = first;
+  let capacity = fieldCapacity;
+  while (true) {
+    // Kind byte plus up to two offset bytes must be in the window.
+    if (end - at < 3) break;
+    let kind = <u32>load<u8>(at);
+    if (kind == 0) {
+      cursor = at + 1;
+      setFieldCount(row);
+      return row - first;
+    }
+    if (kind > 3) break; // not Ptr/Iface/Eface (or a multi-byte kind): the general path
+    let offset = <u32>load<u8>(at, 1);
+    let next = at + 2;
+    if (offset >= 0x80) {
+      let high = <u32>load<u8>(at, 2);
+      if (high >= 0x80) break;
+      offset = (offset & 0x7f) | (high << 7);
+      next = at + 3;
+    }
+    let words: u32 = kind == 1 ? 1 : 2;
+    if (offset + (words << 3) > length || row + words > capacity) break;
+    let word = load<u64>(start + <usize>offset);
+    let cell = <usize>row << alignof<u32>();
+    store<u32>(fieldOffsetStart + cell, offset);
+    store<u32>(fieldValueLoStart + cell, <u32>word);
+    store<u32>(fieldValueHiStart + cell, <u32>(word >> 32));
+    if (words == 2) {
+      word = load<u64>(start + <usize>offset, 8);
+      cell += sizeof<u32>();
+      store<u32>(fieldOffsetStart + cell, offset + 8);
+      store<u32>(fieldValueLoStart + cell, <u32>word);
+      store<u32>(fieldValueHiStart + cell, <u32>(word >> 32));
+    }
+    row += words;
+    at = next;
+  }
+  setCursor(at);
+  setFieldCount(row);
+  let rest = readPointerWords(start, length, OWNER_OBJECT);
+  return row - first + rest;
+}
+
 /** `P`: a pointer-word list in the stream, count first. */
 function pointerWordList(start: usize, length: u32, owner: i32): void {
   let countAt = streamCursor;
@@ -157,7 +212,9 @@ export function decodeObject(): void {
   if (stopStatus) return;
   let start = blobStart;
   let length = blobLength;
-  let fields = readPointerWords(start, length, OWNER_OBJECT);
+  let fields = ptrSize == 8 && !bigEndian
+    ? readObjectWords64(start, length)
+    : readPointerWords(start, length, OWNER_OBJECT);
   if (stopStatus) return;
   if (!objectRoom()) return;
   let firstLo: u32 = 0;
