@@ -1,13 +1,23 @@
 // The largest retainers among objects and among roots, and how roots are named.
 
-import { NO_DISTANCE, type HeapGraph } from '../graph/heap-graph';
+import type { HeapGraph } from '../graph/heap-graph';
 import { RootKind, ROOT_KIND_NAMES } from '../graph/roots';
 import { goroutineStatusName } from './summary';
+
+/** Names for what a dump leaves unnamed: globals behind data/bss slots, object types. */
+export interface RootNaming {
+  /** The global variable holding `address`, and the offset inside it (from the binary's symbols). */
+  globalAt?(address: bigint): { name: string; offset: number } | null;
+  /** The recovered type name of an object, or null. */
+  objectType?(objectIndex: number): string | null;
+}
 
 export interface ObjectRetainer {
   objectIndex: number;
   address: bigint;
   size: number;
+  /** Recovered type name, null when unknown (or no naming was given). */
+  type: string | null;
   retainedBytes: number;
   retainedCount: number;
 }
@@ -40,11 +50,17 @@ function largest(count: number, bytes: (i: number) => number, key: (i: number) =
 }
 
 /** A name for a root node that a person can find in their program. */
-export function rootName(graph: HeapGraph, rootIndex: number): string {
+export function rootName(graph: HeapGraph, rootIndex: number, naming?: RootNaming): string {
   const { tables, roots } = graph;
   const source = roots.source[rootIndex];
   const hex = (value: bigint) => `0x${value.toString(16)}`;
-  switch (roots.kind[rootIndex] as RootKind) {
+  const kind = roots.kind[rootIndex] as RootKind;
+  if ((kind === RootKind.Data || kind === RootKind.Bss) && naming?.globalAt !== undefined) {
+    const segment = kind === RootKind.Data ? tables.data : tables.bss;
+    const global = naming.globalAt(segment.address[source] + BigInt(roots.offset[rootIndex]));
+    if (global !== null) return global.offset === 0 ? global.name : `${global.name}+0x${global.offset.toString(16)}`;
+  }
+  switch (kind) {
     case RootKind.Goroutine: {
       const g = tables.goroutines;
       const reason = tables.strings.get(g.waitReason[source]);
@@ -71,17 +87,18 @@ export function rootName(graph: HeapGraph, rootIndex: number): string {
   }
 }
 
-export function topRetainers(graph: HeapGraph, limit = 20): RetainerReport {
+export function topRetainers(graph: HeapGraph, limit = 20, naming?: RootNaming): RetainerReport {
   const retainedBytes = graph.retainedBytes();
   const retainedCount = graph.retainedCount();
-  const distance = graph.rootDistance();
+  const idom = graph.immediateDominator();
   const reach = graph.reachability();
   const objectCount = graph.objectCount;
   const objects = largest(objectCount, (i) => retainedBytes[i], (i) => graph.address(i),
-    (i) => distance[i] !== NO_DISTANCE, limit).map((i) => ({
+    (i) => idom[i] >= 0, limit).map((i) => ({
     objectIndex: i,
     address: graph.address(i),
-    size: graph.index.size[i],
+    size: graph.objects.size[i],
+    type: naming?.objectType?.(i) ?? null,
     retainedBytes: retainedBytes[i],
     retainedCount: retainedCount[i],
   }));
@@ -90,7 +107,7 @@ export function topRetainers(graph: HeapGraph, limit = 20): RetainerReport {
     (r) => retainedBytes[objectCount + r] > 0, limit).map((r) => ({
     rootIndex: r,
     kind: ROOT_KIND_NAMES[graph.roots.kind[r] as RootKind],
-    name: rootName(graph, r),
+    name: rootName(graph, r, naming),
     retainedBytes: retainedBytes[objectCount + r],
     retainedCount: retainedCount[objectCount + r],
   }));

@@ -5,12 +5,16 @@ import { DumpFormatError, BackendUnavailableError } from '../errors';
 import type { Args, Command, Io } from './command';
 import { doctor } from './commands/doctor';
 import { garbage } from './commands/garbage';
+import { goroutinesCommand } from './commands/goroutines';
+import { histogramCommand } from './commands/histogram';
 import { object } from './commands/object';
 import { path } from './commands/path';
 import { summary } from './commands/summary';
 import { top } from './commands/top';
+import { ElfFormatError } from '../types/elf';
+import { BinaryMismatchError } from '../types/go-binary';
 
-const COMMANDS: Command[] = [summary, top, path, object, garbage, doctor];
+const COMMANDS: Command[] = [summary, top, path, object, garbage, doctor, histogramCommand, goroutinesCommand];
 const DEFAULT_COMMAND = summary;
 
 function usage(): string {
@@ -81,6 +85,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
       if (error instanceof DumpFormatError && error.code !== 'BAD_HEADER') {
         io.err('goheap: --salvage keeps the whole records before the damage');
       }
+      return 1;
+    }
+    if (error instanceof BinaryMismatchError || error instanceof ElfFormatError) {
+      io.err(`goheap: --binary: ${error.message}`);
       return 1;
     }
     const code = (error as NodeJS.ErrnoException).code;

@@ -16,7 +16,7 @@ export function typeClosures(graph: HeapGraph, binary: GoBinary, target: TypeAss
   const { firstWordLo, firstWordHi } = graph.tables.objects;
   let typed = 0;
   for (let objectIndex = 0; objectIndex < graph.objectCount; objectIndex++) {
-    const row = graph.index.objectRow[objectIndex];
+    const row = objectIndex;
     const word = (BigInt(firstWordHi[row]) << 32n) | BigInt(firstWordLo[row]);
     if (word === 0n) continue;
     const fn = entries.get(word);

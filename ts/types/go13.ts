@@ -14,7 +14,7 @@ export function typeFromGo13Records(graph: HeapGraph, lookup: TypeLookup, target
   if (objects.typeAddress.length === 0) return 0;
   let typed = 0;
   for (let objectIndex = 0; objectIndex < graph.objectCount; objectIndex++) {
-    const row = graph.index.objectRow[objectIndex];
+    const row = objectIndex;
     const address = objects.typeAddress[row];
     if (address === 0n) continue;
     const facts = lookup.lookup(address);

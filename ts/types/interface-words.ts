@@ -10,10 +10,11 @@
 //     object it points at is a T. Other direct types (maps, channels, funcs, one-pointer
 //     structs) say nothing sure about their target and are skipped.
 // Only a data word pointing at the object's first byte counts (or just past a malloc header),
-// so an interior pointer never types the object around it.
+// so an interior pointer never types the object around it. Objects, data and bss segments and
+// stack frames are all scanned: an interface can sit in any of them.
 
-import { NO_OFFSET, type HeapGraph } from '../graph/heap-graph';
-import { RootKind } from '../graph/roots';
+import type { HeapGraph } from '../graph/heap-graph';
+import type { PointerWords } from '../tables/dump-tables';
 import type { DumpContents } from './dump-contents';
 import { hasMallocHeader } from './malloc-header';
 import { assignType, TypeEvidence, type TypeAssignment } from './type-names';
@@ -27,52 +28,43 @@ export interface InterfaceWordStats {
 
 export function typeFromInterfaceWords(graph: HeapGraph, contents: DumpContents, lookup: TypeLookup,
                                        target: TypeAssignment): InterfaceWordStats {
-  const { tables, index, objectCount, firstEdgeIndex, edgeTarget, edgeOffset } = graph;
+  const { tables } = graph;
   const { ptrSize } = tables.params;
   const itabType = new Map<bigint, bigint>();
   for (let i = 0; i < tables.itabs.count; i++) itabType.set(tables.itabs.address[i], tables.itabs.typeAddress[i]);
   const stats: InterfaceWordStats = { interfaceValues: 0, typedObjects: 0 };
 
-  /** One source (object, segment slot, frame) with contents at `base`: its edges from `node`. */
-  const scan = (node: number, base: number) => {
-    for (let e = firstEdgeIndex[node]; e < firstEdgeIndex[node + 1]; e++) {
-      const offset = edgeOffset[e];
-      if (offset === NO_OFFSET || offset < ptrSize) continue;
-      const word = contents.word(base + offset - ptrSize);
-      if (word === null || word === 0n) continue;
-      const viaItab = itabType.get(word);
-      const typeAddress = viaItab ?? (lookup.isType(word) ? word : undefined);
-      if (typeAddress === undefined) continue;
-      const facts = lookup.lookup(typeAddress);
-      if (facts === null) continue;
-      stats.interfaceValues++;
-      const object = edgeTarget[e];
-      const dataWord = contents.word(base + offset);
-      if (dataWord === null) continue;
-      const into = dataWord - graph.address(object);
-      const atStart = into === 0n || (into === BigInt(ptrSize) && hasMallocHeader(graph, object));
-      if (!atStart) continue;
-      const name = facts.pointerShaped ? facts.pointeeName : facts.name;
-      if (name === null) continue;
-      const evidence = viaItab !== undefined ? TypeEvidence.Itab : TypeEvidence.TypeWord;
-      if (assignType(target, object, name, evidence, facts.namedByBinary)) stats.typedObjects++;
+  /** Every row of a pointer-word table whose contents start at `contentOffset[row]`. */
+  const scan = (words: PointerWords, rowCount: number, contentOffset: Float64Array) => {
+    for (let row = 0; row < rowCount; row++) {
+      const base = contentOffset[row];
+      for (let f = words.firstFieldIndex[row]; f < words.firstFieldIndex[row + 1]; f++) {
+        const offset = words.fieldOffset[f];
+        if (offset < ptrSize || (words.fieldValueLo[f] === 0 && words.fieldValueHi[f] === 0)) continue;
+        const word = contents.word(base + offset - ptrSize);
+        if (word === null || word === 0n) continue;
+        const viaItab = itabType.get(word);
+        const typeAddress = viaItab ?? (lookup.isType(word) ? word : undefined);
+        if (typeAddress === undefined) continue;
+        const facts = lookup.lookup(typeAddress);
+        if (facts === null) continue;
+        stats.interfaceValues++;
+        const dataWord = (BigInt(words.fieldValueHi[f]) << 32n) | BigInt(words.fieldValueLo[f]);
+        const object = graph.objectAt(dataWord);
+        if (object < 0) continue;
+        const into = dataWord - graph.address(object);
+        if (!(into === 0n || (into === BigInt(ptrSize) && hasMallocHeader(graph, object)))) continue;
+        const name = facts.pointerShaped ? facts.pointeeName : facts.name;
+        if (name === null) continue;
+        const evidence = viaItab !== undefined ? TypeEvidence.Itab : TypeEvidence.TypeWord;
+        if (assignType(target, object, name, evidence, facts.namedByBinary)) stats.typedObjects++;
+      }
     }
   };
 
-  const { objects } = tables;
-  for (let objectIndex = 0; objectIndex < objectCount; objectIndex++) {
-    scan(objectIndex, objects.contentOffset[index.objectRow[objectIndex]]);
-  }
-  // Interface values held directly by globals and stack frames.
-  const { roots } = graph;
-  for (let r = 0; r < roots.count; r++) {
-    const kind = roots.kind[r] as RootKind;
-    const source = roots.source[r];
-    let base = -1;
-    if (kind === RootKind.Data) base = tables.data.contentOffset[source];
-    else if (kind === RootKind.Bss) base = tables.bss.contentOffset[source];
-    else if (kind === RootKind.StackFrame) base = tables.stackFrames.contentOffset[source];
-    if (base >= 0) scan(objectCount + r, base);
-  }
+  scan(tables.objectFields, tables.objects.count, tables.objects.contentOffset);
+  scan(tables.data, tables.data.count, tables.data.contentOffset);
+  scan(tables.bss, tables.bss.count, tables.bss.contentOffset);
+  scan(tables.stackFrames, tables.stackFrames.count, tables.stackFrames.contentOffset);
   return stats;
 }

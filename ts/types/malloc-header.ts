@@ -29,7 +29,7 @@ const headerCache = new WeakMap<HeapGraph, Uint8Array>();
 export function mallocHeaders(graph: HeapGraph): Uint8Array {
   let known = headerCache.get(graph);
   if (known !== undefined) return known;
-  const { tables, index, objectCount } = graph;
+  const { tables, objects, objectCount } = graph;
   const { ptrSize, heapStart, heapEnd } = tables.params;
   const headers = new Uint8Array(objectCount);
   headerCache.set(graph, headers);
@@ -38,9 +38,9 @@ export function mallocHeaders(graph: HeapGraph): Uint8Array {
   const fields = tables.objectFields;
   const { firstWordLo, firstWordHi } = tables.objects;
   for (let objectIndex = 0; objectIndex < objectCount; objectIndex++) {
-    const size = index.size[objectIndex];
+    const size = objects.size[objectIndex];
     if (size <= minSize || size > MAX_SMALL_SIZE) continue;
-    const row = index.objectRow[objectIndex];
+    const row = objectIndex;
     const first = fields.firstFieldIndex[row];
     const end = fields.firstFieldIndex[row + 1];
     if (first === end) continue;
@@ -68,7 +68,7 @@ export interface MallocHeaderStats {
 
 export function typeFromMallocHeaders(graph: HeapGraph, lookup: TypeLookup, target: TypeAssignment): MallocHeaderStats {
   const headers = mallocHeaders(graph);
-  const { tables, index } = graph;
+  const { tables } = graph;
   const { ptrSize } = tables.params;
   const { firstWordLo, firstWordHi } = tables.objects;
   const seen = new Set<bigint>();
@@ -76,7 +76,7 @@ export function typeFromMallocHeaders(graph: HeapGraph, lookup: TypeLookup, targ
   let objects = 0;
   for (let objectIndex = 0; objectIndex < graph.objectCount; objectIndex++) {
     if (headers[objectIndex] === 0) continue;
-    const row = index.objectRow[objectIndex];
+    const row = objectIndex;
     const word = (BigInt(firstWordHi[row]) << 32n) | BigInt(firstWordLo[row]);
     seen.add(word);
     const facts = lookup.lookup(word);
@@ -84,7 +84,7 @@ export function typeFromMallocHeaders(graph: HeapGraph, lookup: TypeLookup, targ
     if (facts !== null) {
       named.add(word);
       const typeSize = lookup.binary?.descriptor(word)?.size ?? 0;
-      const holds = index.size[objectIndex] - ptrSize;
+      const holds = tables.objects.size[objectIndex] - ptrSize;
       name = typeSize > 0 && typeSize * 2 <= holds ? `[]${facts.name}` : facts.name;
     }
     if (assignType(target, objectIndex, name, TypeEvidence.MallocHeader, facts?.namedByBinary ?? false)) objects++;

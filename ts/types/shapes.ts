@@ -21,7 +21,7 @@ function mix(hash: number, value: number): number {
 }
 
 export function groupShapes(graph: HeapGraph): ShapeTable {
-  const { index, objectCount, tables } = graph;
+  const { objects, objectCount, tables } = graph;
   const fields = tables.objectFields;
   const objectShape = new Uint32Array(objectCount);
   const names: string[] = [];
@@ -29,9 +29,9 @@ export function groupShapes(graph: HeapGraph): ShapeTable {
   const byHash = new Map<number, number[]>();
 
   const sameShape = (a: number, b: number): boolean => {
-    if (index.size[a] !== index.size[b]) return false;
-    const rowA = index.objectRow[a];
-    const rowB = index.objectRow[b];
+    if (objects.size[a] !== objects.size[b]) return false;
+    const rowA = a;
+    const rowB = b;
     const lengthA = fields.firstFieldIndex[rowA + 1] - fields.firstFieldIndex[rowA];
     if (lengthA !== fields.firstFieldIndex[rowB + 1] - fields.firstFieldIndex[rowB]) return false;
     for (let i = 0; i < lengthA; i++) {
@@ -41,8 +41,8 @@ export function groupShapes(graph: HeapGraph): ShapeTable {
   };
 
   for (let objectIndex = 0; objectIndex < objectCount; objectIndex++) {
-    const row = index.objectRow[objectIndex];
-    let hash = mix(0x811c9dc5, index.size[objectIndex]);
+    const row = objectIndex;
+    let hash = mix(0x811c9dc5, objects.size[objectIndex]);
     for (let f = fields.firstFieldIndex[row]; f < fields.firstFieldIndex[row + 1]; f++) hash = mix(hash, fields.fieldOffset[f]);
     let candidates = byHash.get(hash);
     if (candidates === undefined) {
@@ -63,10 +63,10 @@ export function groupShapes(graph: HeapGraph): ShapeTable {
 
 function shapeName(graph: HeapGraph, objectIndex: number, hash: number): string {
   const fields = graph.tables.objectFields;
-  const row = graph.index.objectRow[objectIndex];
+  const row = objectIndex;
   const first = fields.firstFieldIndex[row];
   const count = fields.firstFieldIndex[row + 1] - first;
-  const size = `${graph.index.size[objectIndex]} B`;
+  const size = `${graph.objects.size[objectIndex]} B`;
   if (count === 0) return `${size}, no pointers`;
   const offsets: string[] = [];
   for (let i = 0; i < Math.min(count, NAMED_OFFSETS); i++) offsets.push(`+0x${fields.fieldOffset[first + i].toString(16)}`);
