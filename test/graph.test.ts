@@ -126,8 +126,8 @@ describe('heap graph on synthetic shapes', () => {
     expect(graph.retainedBytes()[root]).toBe(count * NODE_SIZE);
     const path = graph.pathTo(count - 1)!;
     expect(path).toHaveLength(count + 1);
-    expect(graph.edgeOffset[path[1]]).toBe(0); // the data slot's offset
-    expect(graph.edgeOffset[path[2]]).toBe(8); // the field that links node 0 to node 1
+    expect(graph.edgeOffset(path[1])).toBe(0); // the data slot's offset
+    expect(graph.edgeOffset(path[2])).toBe(8); // the field that links node 0 to node 1
     checkInvariants(graph, true);
   });
 

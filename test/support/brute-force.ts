@@ -7,7 +7,7 @@ import type { HeapGraph } from '../../ts/graph/heap-graph';
 export function reachableBytesWithout(graph: HeapGraph, removed: number, seen: Uint8Array, queue: Uint32Array): number {
   seen.fill(0);
   const { firstEdgeIndex, edgeTarget, objectCount } = graph;
-  const size = graph.index.size;
+  const size = graph.objects.size;
   let head = 0;
   let tail = 0;
   let bytes = 0;

@@ -113,7 +113,10 @@ export function expectedTables(w: DumpWriter) {
     typeAddress: [] as bigint[], kind: [] as number[],
   };
   const objectFields = csr();
-  for (const r of of('object')) {
+  // The tables keep objects in address order (a stable sort of the dump's order).
+  const byAddress = of('object').map((r, i) => ({ r, i, address: toBigInt((r.spec as { address: U64 }).address) & 0xffff_ffff_ffff_ffffn }));
+  byAddress.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : a.i - b.i));
+  for (const { r } of byAddress) {
     const s = r.spec;
     const bytes: Uint8Array = s.bytes;
     objects.count++;

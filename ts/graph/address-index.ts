@@ -1,106 +1,110 @@
-// The address index: objects in address order, and the batch lookup from a pointer value to
-// the object that contains it (interior pointers count). objectIndex everywhere in ts/graph
-// means a position in this order.
+// From a pointer value to the object that contains it (interior pointers count). The objects
+// table is already in address order (ts/tables/object-order.ts); this adds a bucket index over
+// the address range so that most lookups touch one or two objects instead of a binary search.
 
 import type { ObjectTable } from '../tables/dump-tables';
 
-export interface AddressIndex {
-  readonly objectCount: number;
-  /** objectIndex → row of the objects table. */
-  readonly objectRow: Uint32Array;
-  /** Start address of each object, in address order (low and high 32 bits). */
-  readonly addressLo: Uint32Array;
-  readonly addressHi: Uint32Array;
-  /** Size of each object in bytes, in address order. */
-  readonly size: Uint32Array;
+const TWO_POW_32 = 4294967296;
+/** Addresses at or above this are not exact as numbers; such dumps use the binary search. */
+const EXACT_LIMIT = 2 ** 53;
+const MIN_BUCKET_SHIFT = 4;
+/** At most about this many buckets per object (and a floor for tiny heaps). */
+const BUCKETS_PER_OBJECT = 1;
+const MIN_BUCKETS = 1024;
+
+/** A resolver prepared for one objects table; resolve() may be called for many batches. */
+export interface PointerResolver {
+  /**
+   * For each value (valueLo[i], valueHi[i]) the objectIndex of the object whose
+   * [address, address + size) holds it, or -1. When objects overlap (only in a corrupt dump)
+   * the one with the highest start at or below the value is the only one considered.
+   */
+  resolve(valueLo: Uint32Array, valueHi: Uint32Array, out: Int32Array): void;
+  /** Frees what the resolver holds. */
+  close(): void;
 }
 
-const RADIX_BITS = 11;
-const RADIX = 1 << RADIX_BITS;
-const RADIX_MASK = RADIX - 1;
-
-/**
- * Rows sorted by (hi, lo), stable: an LSD radix sort in 11-bit digits, skipping digits that
- * are the same for every row (most of the high word is, in a real heap).
- */
-export function sortByAddress(lo: Uint32Array, hi: Uint32Array): Uint32Array {
-  const count = lo.length;
-  let order = new Uint32Array(count);
-  let scratch = new Uint32Array(count);
-  for (let i = 0; i < count; i++) order[i] = i;
-  const histogram = new Uint32Array(RADIX);
-  // Six passes cover 64 bits: three over the low word (11 + 11 + 10), three over the high.
-  for (let pass = 0; pass < 6; pass++) {
-    const word = pass < 3 ? lo : hi;
-    const shift = (pass % 3) * RADIX_BITS;
-    histogram.fill(0);
-    for (let i = 0; i < count; i++) histogram[(word[i] >>> shift) & RADIX_MASK]++;
-    if (count === 0 || histogram[(word[0] >>> shift) & RADIX_MASK] === count) continue;
-    let sum = 0;
-    for (let digit = 0; digit < RADIX; digit++) {
-      const n = histogram[digit];
-      histogram[digit] = sum;
-      sum += n;
-    }
-    for (let i = 0; i < count; i++) {
-      const row = order[i];
-      scratch[histogram[(word[row] >>> shift) & RADIX_MASK]++] = row;
-    }
-    const swap = order;
-    order = scratch;
-    scratch = swap;
+/** The number of objects whose start is at or below the value, searched in [low, high). */
+function countAtOrBelow(objects: ObjectTable, lo: number, hi: number, low: number, high: number): number {
+  const { addressLo, addressHi } = objects;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    const midHi = addressHi[mid];
+    if (midHi < hi || (midHi === hi && addressLo[mid] <= lo)) low = mid + 1;
+    else high = mid;
   }
-  return order;
+  return low;
 }
 
-export function buildAddressIndex(objects: ObjectTable): AddressIndex {
-  const objectRow = sortByAddress(objects.addressLo, objects.addressHi);
-  const count = objects.count;
-  const addressLo = new Uint32Array(count);
-  const addressHi = new Uint32Array(count);
-  const size = new Uint32Array(count);
-  for (let i = 0; i < count; i++) {
-    const row = objectRow[i];
-    addressLo[i] = objects.addressLo[row];
-    addressHi[i] = objects.addressHi[row];
-    size[i] = objects.size[row];
+/** Whether object `index` holds the value: value - start, computed exactly, is below its size. */
+function holds(objects: ObjectTable, index: number, lo: number, hi: number): boolean {
+  const startHi = objects.addressHi[index];
+  const startLo = objects.addressLo[index];
+  let delta = -1;
+  if (hi === startHi) delta = lo - startLo;
+  else if (hi === startHi + 1) delta = lo + TWO_POW_32 - startLo;
+  return delta >= 0 && delta < objects.size[index];
+}
+
+export class JsPointerResolver implements PointerResolver {
+  private bucketFirst: Uint32Array | null = null;
+  private first = 0;
+  private bucketBytes = 1;
+
+  constructor(private readonly objects: ObjectTable) {
+    const count = objects.count;
+    if (count === 0) return;
+    const first = objects.addressHi[0] * TWO_POW_32 + objects.addressLo[0];
+    const last = objects.addressHi[count - 1] * TWO_POW_32 + objects.addressLo[count - 1];
+    if (last >= EXACT_LIMIT) return;
+    const target = Math.max(MIN_BUCKETS, count * BUCKETS_PER_OBJECT);
+    let shift = MIN_BUCKET_SHIFT;
+    while ((last - first) / 2 ** shift >= target) shift++;
+    const bucketBytes = 2 ** shift;
+    const buckets = Math.floor((last - first) / bucketBytes) + 1;
+    // bucketFirst[b]: how many objects start below the start of bucket b.
+    const bucketFirst = new Uint32Array(buckets + 1);
+    let object = 0;
+    for (let b = 0; b <= buckets; b++) {
+      const bucketStart = first + b * bucketBytes;
+      while (object < count && objects.addressHi[object] * TWO_POW_32 + objects.addressLo[object] < bucketStart) object++;
+      bucketFirst[b] = object;
+    }
+    this.bucketFirst = bucketFirst;
+    this.first = first;
+    this.bucketBytes = bucketBytes;
   }
-  return { objectCount: count, objectRow, addressLo, addressHi, size };
-}
 
-/**
- * For each pointer value (valueLo[i], valueHi[i]), the objectIndex of the object whose
- * [address, address + size) holds it, or -1. When objects overlap (only in a corrupt dump)
- * the one with the highest start at or below the value is the only one considered.
- * This is the hot lookup of graph building; the native and wasm backends implement the same
- * function, and the differential tests hold them to this one.
- */
-export function resolvePointersJs(index: AddressIndex, valueLo: Uint32Array, valueHi: Uint32Array,
-                                  out: Int32Array): void {
-  const { addressLo, addressHi, size, objectCount } = index;
-  for (let i = 0; i < valueLo.length; i++) {
-    const lo = valueLo[i];
-    const hi = valueHi[i];
-    // The last object whose start is <= value.
-    let low = 0;
-    let high = objectCount;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      const midHi = addressHi[mid];
-      if (midHi < hi || (midHi === hi && addressLo[mid] <= lo)) low = mid + 1;
-      else high = mid;
+  resolve(valueLo: Uint32Array, valueHi: Uint32Array, out: Int32Array): void {
+    const objects = this.objects;
+    const count = objects.count;
+    const bucketFirst = this.bucketFirst;
+    const lastBucket = bucketFirst === null ? 0 : bucketFirst.length - 2;
+    for (let i = 0; i < valueLo.length; i++) {
+      const lo = valueLo[i];
+      const hi = valueHi[i];
+      let low = 0;
+      let high = count;
+      if (bucketFirst !== null) {
+        const offset = hi * TWO_POW_32 + lo - this.first;
+        if (offset < 0) {
+          out[i] = -1;
+          continue;
+        }
+        const bucket = Math.floor(offset / this.bucketBytes);
+        if (bucket <= lastBucket) {
+          low = bucketFirst[bucket];
+          high = bucketFirst[bucket + 1];
+        } else {
+          low = count; // past the last start: only the last object can hold it
+        }
+      }
+      const candidate = countAtOrBelow(objects, lo, hi, low, high) - 1;
+      out[i] = candidate >= 0 && holds(objects, candidate, lo, hi) ? candidate : -1;
     }
-    const candidate = low - 1;
-    let target = -1;
-    if (candidate >= 0) {
-      // value - start, exactly, as long as it is below 2^32 (sizes are u32).
-      const startHi = addressHi[candidate];
-      const startLo = addressLo[candidate];
-      let delta = -1;
-      if (hi === startHi) delta = lo - startLo;
-      else if (hi === startHi + 1) delta = lo + 4294967296 - startLo;
-      if (delta >= 0 && delta < size[candidate]) target = candidate;
-    }
-    out[i] = target;
+  }
+
+  close(): void {
+    this.bucketFirst = null;
   }
 }

@@ -5,9 +5,10 @@ import type { BackendName, WindowOutput } from '../decode/backend';
 import { MEMSTATS_FIELD_COUNT, RECORD_NAMES, RecordTag, TAG_COUNT, type RecordName } from '../decode/status';
 import { Column, f64Column, i32Column, U64Column, u32Column, u8Column } from './columns';
 import {
-  SPECS, type DumpParams, type DumpTables, type FormatVersion, type PointerWords, type RecordSpec,
-  type SalvageReport, type TableOf,
+  SPECS, type DumpParams, type DumpTables, type FormatVersion, type ObjectTable, type PointerWords,
+  type RecordSpec, type SalvageReport, type TableOf,
 } from './dump-tables';
+import { addressOrder, permuted, permutedCsr } from './object-order';
 import { StringTableBuilder } from './strings';
 
 const TWO_POW_32 = 4294967296;
@@ -149,6 +150,23 @@ class PointerWordsBuilder {
       fieldValueHi: this.valueHi.finish(),
     };
   }
+}
+
+/** The objects table and its pointer words with rows taken in `order`. */
+function inAddressOrder(objects: ObjectTable, fields: PointerWords, order: Uint32Array): [ObjectTable, PointerWords] {
+  const [firstFieldIndex, [fieldOffset, fieldValueLo, fieldValueHi]] = permutedCsr(
+    fields.firstFieldIndex, [fields.fieldOffset, fields.fieldValueLo, fields.fieldValueHi], order);
+  return [{
+    count: objects.count,
+    addressLo: permuted(objects.addressLo, order),
+    addressHi: permuted(objects.addressHi, order),
+    size: permuted(objects.size, order),
+    contentOffset: permuted(objects.contentOffset, order),
+    firstWordLo: permuted(objects.firstWordLo, order),
+    firstWordHi: permuted(objects.firstWordHi, order),
+    typeAddress: permuted(objects.typeAddress, order),
+    kind: permuted(objects.kind, order),
+  }, { firstFieldIndex, fieldOffset, fieldValueLo, fieldValueHi }];
 }
 
 const FORMAT_VERSIONS: Record<number, FormatVersion> = { 13: '1.3', 14: '1.4', 15: '1.5', 16: '1.6', 17: '1.7' };
@@ -372,25 +390,28 @@ export class TableBuilder {
       counts[name] = this.recordCounts[tag];
     });
     const hasObjectTypes = this.headerVersion === 13;
-    const objectFields = {
+    let objects: ObjectTable = {
+      count: this.addressLo.length,
+      addressLo: this.addressLo.finish(),
+      addressHi: this.addressHi.finish(),
+      size: this.size.finish(),
+      contentOffset: this.contentOffset.finish(),
+      firstWordLo: this.firstWordLo.finish(),
+      firstWordHi: this.firstWordHi.finish(),
+      typeAddress: hasObjectTypes ? this.objectTypeAddress.finish() : new BigUint64Array(0),
+      kind: hasObjectTypes ? this.objectKind.finish() : new Uint8Array(0),
+    };
+    let objectFields: PointerWords = {
       firstFieldIndex: this.firstFieldIndex.finish(),
       fieldOffset: this.fieldOffset.finish(),
       fieldValueLo: this.fieldValueLo.finish(),
       fieldValueHi: this.fieldValueHi.finish(),
     };
+    const order = addressOrder(objects.addressLo, objects.addressHi);
+    if (order !== null) [objects, objectFields] = inAddressOrder(objects, objectFields, order);
     return {
       params,
-      objects: {
-        count: this.addressLo.length,
-        addressLo: this.addressLo.finish(),
-        addressHi: this.addressHi.finish(),
-        size: this.size.finish(),
-        contentOffset: this.contentOffset.finish(),
-        firstWordLo: this.firstWordLo.finish(),
-        firstWordHi: this.firstWordHi.finish(),
-        typeAddress: hasObjectTypes ? this.objectTypeAddress.finish() : new BigUint64Array(0),
-        kind: hasObjectTypes ? this.objectKind.finish() : new Uint8Array(0),
-      },
+      objects,
       objectFields,
       types: {
         ...this.types.finish(),

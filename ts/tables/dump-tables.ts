@@ -81,6 +81,10 @@ export interface DumpParams {
   readonly ncpu: number;
 }
 
+/**
+ * The heap objects, sorted by address (ties, which only a corrupt dump has, keep dump order).
+ * A row number here is the objectIndex of the heap graph.
+ */
 export interface ObjectTable {
   readonly count: number;
   readonly addressLo: Uint32Array;

@@ -1,4 +1,3 @@
-import { NO_DISTANCE } from '../../graph/heap-graph';
 import { flagValue, type Args, type Command, type Io } from '../command';
 import { formatBytes, formatCount, hex, table, toJson } from '../format';
 import { DUMP_FLAGS, dumpPath, loadGraph } from '../load';
@@ -11,10 +10,10 @@ export const garbage: Command = {
   async run(args: Args, io: Io): Promise<number> {
     const limit = Number(flagValue(args, '--limit') ?? 20);
     const graph = await loadGraph(args);
-    const distance = graph.rootDistance();
+    const idom = graph.immediateDominator(); // -1: no root reaches it
     const unreachable: number[] = [];
-    for (let i = 0; i < graph.objectCount; i++) if (distance[i] === NO_DISTANCE) unreachable.push(i);
-    const size = graph.index.size;
+    for (let i = 0; i < graph.objectCount; i++) if (idom[i] < 0) unreachable.push(i);
+    const size = graph.objects.size;
     const { garbageCount, garbageBytes } = graph.reachability();
     unreachable.sort((a, b) => size[b] - size[a] || a - b);
     const shown = unreachable.slice(0, limit);

@@ -18,8 +18,8 @@ export const object: Command = {
       return 1;
     }
     const name = (n: number) => (n < graph.objectCount ? hex(graph.address(n)) : rootName(graph, n - graph.objectCount));
-    const { tables, index } = graph;
-    const row = index.objectRow[node];
+    const { tables, objects } = graph;
+    const row = node;
     const fields = tables.objectFields;
     const pointerFields = [];
     for (let f = fields.firstFieldIndex[row]; f < fields.firstFieldIndex[row + 1]; f++) {
@@ -31,7 +31,7 @@ export const object: Command = {
     const referrers = [];
     for (let r = firstReferrerIndex[node]; r < firstReferrerIndex[node + 1]; r++) {
       const e = referrerEdge[r];
-      const offset = graph.edgeOffset[e];
+      const offset = graph.edgeOffset(e);
       referrers.push({ from: name(edgeSource[e]), offset: offset === NO_OFFSET ? null : offset });
     }
     const idom = graph.immediateDominator();
@@ -40,7 +40,7 @@ export const object: Command = {
     const reachable = graph.isReachable(node);
     const result = {
       address: hex(graph.address(node)),
-      size: index.size[node],
+      size: objects.size[node],
       contentOffset: tables.objects.contentOffset[row],
       reachable,
       retainedBytes: graph.retainedBytes()[node],

@@ -15,11 +15,11 @@ export interface PathHop {
 
 export function describePath(graph: HeapGraph, edges: number[]): PathHop[] {
   const name = (node: number): string => (node < graph.objectCount
-    ? `object ${hex(graph.address(node))} (${graph.index.size[node]} bytes)`
+    ? `object ${hex(graph.address(node))} (${graph.objects.size[node]} bytes)`
     : rootName(graph, node - graph.objectCount));
   return edges.slice(1).map((edge) => {
     const source = graph.edgeSourceOf(edge);
-    const offset = graph.edgeOffset[edge];
+    const offset = graph.edgeOffset(edge);
     return {
       root: source >= graph.objectCount ? name(source) : null,
       from: name(source),
