@@ -29,7 +29,8 @@ export const goroutinesCommand: Command = {
     for (const group of report.groups) {
       const waits = report.goroutines.filter((g) => group.ids.includes(g.id) && g.waitedAtLeastNanos !== null)
         .map((g) => g.waitedAtLeastNanos as bigint);
-      const longest = waits.length === 0 ? '' : `, waiting at least ${formatNanos(waits.reduce((a, b) => (a > b ? a : b)))}`;
+      const longestWait = waits.reduce((a, b) => (a > b ? a : b), 0n);
+      const longest = longestWait === 0n ? '' : `, waiting at least ${formatNanos(longestWait)}`;
       const states = group.states.map((s) => `${s.status}${s.waitReason ? ` (${s.waitReason})` : ''}`
         + (group.states.length > 1 ? ` ×${s.count}` : '')).join(', ');
       const ids = group.ids.slice(0, 8).join(', ') + (group.ids.length > 8 ? ', …' : '');

@@ -2,22 +2,30 @@ import { rootName } from '../../analysis/retainers';
 import { NO_OFFSET } from '../../graph/heap-graph';
 import type { Args, Command, Io } from '../command';
 import { formatBytes, formatCount, hex, table, toJson } from '../format';
-import { DUMP_FLAGS, loadGraph, parseAddress } from '../load';
+import { DUMP_FLAGS, parseAddress } from '../load';
+import { BINARY_FLAG, loadTypedDump } from '../typed-load';
+import { EVIDENCE_MASK, EVIDENCE_NAMES, type TypeEvidence } from '../../types/type-names';
 
 export const object: Command = {
   name: 'object',
-  usage: 'goheap object DUMP ADDRESS [--json]',
+  usage: 'goheap object DUMP ADDRESS [--binary PATH] [--json]',
   summary: 'one object: size, pointer fields and their targets, referrers, retained size, dominator chain',
-  flags: DUMP_FLAGS,
+  flags: [...DUMP_FLAGS, BINARY_FLAG],
   async run(args: Args, io: Io): Promise<number> {
     const address = parseAddress(args.positional[1]);
-    const graph = await loadGraph(args);
+    const { graph, naming, recovery } = await loadTypedDump(args, io);
     const node = graph.objectAt(address);
     if (node < 0) {
       io.err(`goheap: no object contains ${hex(address)}`);
       return 1;
     }
-    const name = (n: number) => (n < graph.objectCount ? hex(graph.address(n)) : rootName(graph, n - graph.objectCount));
+    const name = (n: number) => {
+      if (n >= graph.objectCount) return rootName(graph, n - graph.objectCount, naming);
+      const type = naming.objectType?.(n) ?? null;
+      return type === null ? hex(graph.address(n)) : `${hex(graph.address(n))} ${type}`;
+    };
+    const type = naming.objectType?.(node) ?? null;
+    const typeEvidence = type === null ? null : EVIDENCE_NAMES[(recovery.typeEvidence[node] & EVIDENCE_MASK) as TypeEvidence];
     const { tables, objects } = graph;
     const row = node;
     const fields = tables.objectFields;
@@ -41,6 +49,8 @@ export const object: Command = {
     const result = {
       address: hex(graph.address(node)),
       size: objects.size[node],
+      type,
+      typeEvidence,
       contentOffset: tables.objects.contentOffset[row],
       reachable,
       retainedBytes: graph.retainedBytes()[node],
@@ -55,6 +65,7 @@ export const object: Command = {
     }
     const lines = [
       `object ${result.address}, ${formatCount(result.size)} bytes (contents at dump offset ${result.contentOffset})`,
+      type === null ? 'type unknown' : `type ${type} (from the ${typeEvidence})`,
       reachable
         ? `retains ${formatBytes(result.retainedBytes)} in ${formatCount(result.retainedCount)} objects`
         : 'not reachable from any root (garbage not yet collected)',

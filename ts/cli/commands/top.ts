@@ -1,25 +1,26 @@
 import { topRetainers } from '../../analysis/retainers';
 import { flagValue, type Args, type Command, type Io } from '../command';
 import { formatBytes, formatCount, hex, percent, table, toJson } from '../format';
-import { DUMP_FLAGS, dumpPath, loadGraph } from '../load';
+import { DUMP_FLAGS, dumpPath } from '../load';
+import { BINARY_FLAG, loadTypedDump } from '../typed-load';
 
 export const top: Command = {
   name: 'top',
-  usage: 'goheap top [DUMP] [--limit N] [--json] [--backend NAME]',
+  usage: 'goheap top [DUMP] [--limit N] [--binary PATH] [--json] [--backend NAME]',
   summary: 'the largest retainers: objects and roots by the bytes they keep alive',
-  flags: [...DUMP_FLAGS, '--limit N'],
+  flags: [...DUMP_FLAGS, '--limit N', BINARY_FLAG],
   async run(args: Args, io: Io): Promise<number> {
     const limit = Number(flagValue(args, '--limit') ?? 20);
     if (!Number.isInteger(limit) || limit < 1) throw new Error('--limit must be a positive whole number');
-    const graph = await loadGraph(args);
-    const report = topRetainers(graph, limit);
+    const { graph, naming } = await loadTypedDump(args, io);
+    const report = topRetainers(graph, limit, naming);
     if (args.flags.has('--json')) {
       io.out(toJson({
         path: dumpPath(args),
         reachable: report.reachable,
         garbage: report.garbage,
         objects: report.objects.map((o) => ({
-          address: hex(o.address), size: o.size, retainedBytes: o.retainedBytes, retainedCount: o.retainedCount,
+          address: hex(o.address), size: o.size, type: o.type, retainedBytes: o.retainedBytes, retainedCount: o.retainedCount,
         })),
         roots: report.roots.map((r) => ({
           kind: r.kind, name: r.name, retainedBytes: r.retainedBytes, retainedCount: r.retainedCount,
@@ -37,7 +38,7 @@ export const top: Command = {
       `Objects by retained bytes (showing ${report.objects.length} of ${formatCount(report.objectCandidates)} reachable):`,
       table(['retained', 'retained%', 'objects', 'self', 'address'], report.objects.map((o) => [
         formatBytes(o.retainedBytes), percent(o.retainedBytes, reachable), formatCount(o.retainedCount),
-        formatBytes(o.size), hex(o.address),
+        formatBytes(o.size), o.type === null ? hex(o.address) : `${hex(o.address)} ${o.type}`,
       ])),
       '',
       `Roots by retained bytes (showing ${report.roots.length} of ${formatCount(report.rootCandidates)}):`,
