@@ -179,9 +179,10 @@ class WasmWindowDecoder implements WindowDecoder {
 
   constructor(wasm: DecoderExports, options: WasmDecoderOptions) {
     this.wasm = wasm;
-    this.statusPointer = wasm.statusPointer();
-    this.statePointer = wasm.statePointer();
-    this.windowPointer = wasm.windowPointer();
+    // Addresses are u32; above 2 GiB the i32 the export returns reads as negative.
+    this.statusPointer = wasm.statusPointer() >>> 0;
+    this.statePointer = wasm.statePointer() >>> 0;
+    this.windowPointer = wasm.windowPointer() >>> 0;
     const limits = options.outputLimits;
     if (limits) wasm.limitOutput(limits.objects ?? 0, limits.fields ?? 0, limits.streamWords ?? 0);
   }
@@ -233,7 +234,7 @@ class WasmWindowDecoder implements WindowDecoder {
     if (generation !== this.generation) {
       this.generation = generation;
       for (let column = 0; column < COLUMN_COUNT; column++) {
-        this.columnPointers[column] = wasm.columnPointer(column);
+        this.columnPointers[column] = wasm.columnPointer(column) >>> 0;
       }
     }
   }
