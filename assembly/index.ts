@@ -17,7 +17,7 @@ import {
   stopStatus,
 } from './reader';
 import {
-  decodeAllocSample, decodeDefer, decodeFinalizer, decodeGo13Object, decodeGoroutine,
+  decodeAllocSample, decodeDefer, decodeFinalizer, decodeObjectGo13, decodeGoroutine,
   decodeItab, decodeMemProf, decodeMemStats, decodeObject, decodeOSThread, decodeOtherRoot,
   decodePanic, decodeParams, decodeSegment, decodeStackFrame, decodeType, headerVersion,
   paramsSeen, setHeaderState,
@@ -191,7 +191,7 @@ function decodeRecord(): i32 {
   emitU64(fileOffset(recordAt));
   switch (tag) {
     case 0: break; // EOF
-    case 1: decodeGo13Object(); break;
+    case 1: decodeObjectGo13(); break;
     case 2: decodeOtherRoot(); break;
     case 3: decodeType(); break;
     case 4: decodeGoroutine(); break;

@@ -53,7 +53,7 @@
 // @ts-ignore: decorator
 @inline export const STATE_BYTES: usize = 8 * sizeof<i32>();
 
-/** Zero bytes after the window's capacity, so a word read just past a short blob stays in memory. */
+/** Zero bytes after the window's capacity (a guard: every read is checked against the window). */
 // @ts-ignore: decorator
 @inline export const WINDOW_PADDING: usize = 16;
 

@@ -3,7 +3,9 @@
 // `stopAt` (the address errorOffset will name) and the caller returns at once.
 
 import { windowStart } from './layout';
-import { NEED_MORE, NEED_MORE_BLOB, LENGTH_TOO_LARGE, VARINT_OVERFLOW, MAX_BLOB_LENGTH } from './status';
+import {
+  LENGTH_TOO_LARGE, MAX_BLOB_LENGTH, NEED_MORE, NEED_MORE_BLOB, VARINT_OVERFLOW,
+} from './status';
 
 /** Next byte to read. */
 export let cursor: usize = 0;

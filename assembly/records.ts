@@ -1,8 +1,8 @@
-// One function per record kind, in tag order, each reading the record's body as
-// docs/decoder-abi.md ("Record grammar per header version") says and appending it to the
-// outputs ("Outputs"). The tag has been read and checked; for stream records the record
-// header [tag, offsetLo, offsetHi] is written and the fixed part of the body has room.
-// Every function returns as soon as stopStatus is set; index.ts then takes the record back.
+// One function per record kind, in tag order and named as in native/core/decoder.cc, each
+// reading the record's body as docs/decoder-abi.md ("Record grammar per header version") says
+// and appending it to the outputs ("Outputs"). The tag has been read and checked; for stream
+// records the header [tag, offsetLo, offsetHi] is written and the fixed part of the body has
+// room. Every function returns as soon as stopStatus is set; index.ts takes the record back.
 
 import {
   fieldCapacity, fieldOffsetStart, fieldValueHiStart, fieldValueLoStart, stateStart,
@@ -12,8 +12,8 @@ import {
   objectRoom, setFieldCount, streamCursor, streamRoom,
 } from './output';
 import {
-  bigEndian, blobLength, blobStart, cursor, fileOffset, ptrSize, readBlob, readUvarint, readWord, setCursor,
-  setPointerFormat, stop, stopStatus, windowEnd, wordHi, wordLo,
+  bigEndian, blobLength, blobStart, cursor, fileOffset, ptrSize, readBlob, readUvarint, readWord,
+  setCursor, setPointerFormat, stop, stopStatus, windowEnd, wordHi, wordLo,
 } from './reader';
 import {
   BAD_FIELD_KIND, BAD_PTR_SIZE, BAD_TYPE_NAME, FIELD_OUT_OF_BOUNDS, HCHAN_SIZE_LIMIT,
@@ -86,7 +86,7 @@ export function setHeaderState(version: i32, seen: bool, withTypeFields: bool): 
 
 /** How many pointer words a field of `kind` has (0: the kind is not defined). */
 // @ts-ignore: decorator
-@inline function pointerWordCount(kind: u64): u32 {
+@inline function pointerWordsOfKind(kind: u64): u32 {
   if (headerVersion == 13) {
     if (kind >= 1 && kind <= 3) return 1; // Ptr, String (data word), Slice (data word)
     if (kind == 4 || kind == 5) return 2; // Iface, Eface
@@ -102,7 +102,7 @@ export function setHeaderState(version: i32, seen: bool, withTypeFields: bool): 
  * and appends each pointer word: to the field columns for an object, else to the stream.
  * Returns the number of words appended.
  */
-function readPointerWords(start: usize, length: u32, owner: i32): u32 {
+function decodeFieldList(start: usize, length: u32, owner: i32): u32 {
   let size = ptrSize;
   let appended: u32 = 0;
   while (true) {
@@ -110,7 +110,7 @@ function readPointerWords(start: usize, length: u32, owner: i32): u32 {
     let kind = readUvarint();
     if (stopStatus) return 0;
     if (kind == 0) return appended;
-    let words = pointerWordCount(kind);
+    let words = pointerWordsOfKind(kind);
     if (words == 0) { stop(BAD_FIELD_KIND, kindAt); return 0; }
     let offsetAt = cursor;
     let offset = readUvarint();
@@ -141,12 +141,12 @@ function readPointerWords(start: usize, length: u32, owner: i32): u32 {
 }
 
 /**
- * `readPointerWords` for an object's field list in the common case: 8-byte little-endian
+ * `decodeFieldList` for an object's field list in the common case: 8-byte little-endian
  * words, headerVersion 14–17, one-byte kinds and offsets below 2^14, in bounds, with room.
  * Keeps the cursor and the field columns in locals; at the first entry that is anything else
- * it hands over to `readPointerWords` at that entry, which then decides (errors included).
+ * it hands over to `decodeFieldList` at that entry, which then decides (errors included).
  */
-function readObjectWords64(start: usize, length: u32): u32 {
+function decodeObjectFieldList64(start: usize, length: u32): u32 {
   let at = cursor;
   let end = windowEnd;
   let first = fieldCount;
@@ -189,7 +189,7 @@ function readObjectWords64(start: usize, length: u32): u32 {
   }
   setCursor(at);
   setFieldCount(row);
-  let rest = readPointerWords(start, length, OWNER_OBJECT);
+  let rest = decodeFieldList(start, length, OWNER_OBJECT);
   return row - first + rest;
 }
 
@@ -197,7 +197,7 @@ function readObjectWords64(start: usize, length: u32): u32 {
 function pointerWordList(start: usize, length: u32, owner: i32): void {
   let countAt = streamCursor;
   emitWord(0);
-  let count = readPointerWords(start, length, owner);
+  let count = decodeFieldList(start, length, owner);
   if (stopStatus) return;
   store<u32>(countAt, count);
 }
@@ -213,8 +213,8 @@ export function decodeObject(): void {
   let start = blobStart;
   let length = blobLength;
   let fields = ptrSize == 8 && !bigEndian
-    ? readObjectWords64(start, length)
-    : readPointerWords(start, length, OWNER_OBJECT);
+    ? decodeObjectFieldList64(start, length)
+    : decodeFieldList(start, length, OWNER_OBJECT);
   if (stopStatus) return;
   if (!objectRoom()) return;
   let firstLo: u32 = 0;
@@ -228,7 +228,7 @@ export function decodeObject(): void {
 }
 
 /** Object, headerVersion 13: `u address, u typeAddress, u kind, s contents, u firstWord`. */
-export function decodeGo13Object(): void {
+export function decodeObjectGo13(): void {
   if (!u() || !u() || !u() || !s()) return;
   if (blobLength >= ptrSize) {
     readWord(blobStart);
@@ -252,7 +252,7 @@ export function decodeType(): void {
   let length = readUvarint();
   if (stopStatus) return;
   if ((headerVersion == 15 || headerVersion == 16) && length > QUIRK_NAME_LIMIT) {
-    if (!repairTypeName(lengthAt)) return;
+    if (!decodeRepairedTypeName(lengthAt)) return;
   } else {
     if (length >= MAX_BLOB_LENGTH) { stop(LENGTH_TOO_LARGE, lengthAt); return; }
     let nameAt = cursor;
@@ -284,7 +284,7 @@ export function decodeType(): void {
  * from the cursor to the first '.' followed by a ptrData byte (0 or 1) and the next record's
  * tag (1, 3 or 8), within QUIRK_NAME_LIMIT bytes. Appends name, ptrData and nameRepaired = 1.
  */
-function repairTypeName(lengthAt: usize): bool {
+function decodeRepairedTypeName(lengthAt: usize): bool {
   let scanStart = cursor;
   let p = scanStart;
   while (true) {
