@@ -17,7 +17,7 @@ namespace goheap {
 namespace {
 
 // Bumped when the JS-facing shape of this addon changes; ts/decode/native.ts checks it.
-constexpr uint32_t kAddonAbiVersion = 1;
+constexpr uint32_t kAddonAbiVersion = 2;
 constexpr double kMaxSafeInteger = 9007199254740991.0;  // 2^53 - 1
 
 // --- errors: the one place failures become JS errors ---
@@ -106,7 +106,7 @@ struct ColumnRef {
   bool is_double;
 };
 
-ColumnRef Words(const char* name, const std::vector<uint32_t>& column) {
+ColumnRef Words(const char* name, const Column<uint32_t>& column) {
   return {name, column.data(), column.size(), column.size() * sizeof(uint32_t), false};
 }
 
@@ -135,7 +135,8 @@ class Decoder : public Napi::ObjectWrap<Decoder> {
     return ObjectWrap<Decoder>::DefineClass(
         env, "Decoder",
         {InstanceMethod<&Decoder::JS_decodeWindow>("decodeWindow"),
-         InstanceMethod<&Decoder::JS_close>("close")});
+         InstanceMethod<&Decoder::JS_close>("close"),
+         InstanceMethod<&Decoder::JS_retainedBytes>("retainedBytes")});
   }
 
   explicit Decoder(const Napi::CallbackInfo& info) : ObjectWrap<Decoder>(info) {}
@@ -152,6 +153,15 @@ class Decoder : public Napi::ObjectWrap<Decoder> {
 
  private:
   Napi::Value JS_decodeWindow(const Napi::CallbackInfo& info);
+  // Bytes of scratch memory this decoder keeps between calls (ts/decode/native.ts pools
+  // closed decoders whose scratch is small enough to keep).
+  Napi::Value JS_retainedBytes(const Napi::CallbackInfo& info) {
+    size_t bytes = columns_.CapacityBytes();
+    if (!output_memory_.IsEmpty() && !output_memory_.Value().IsDetached()) {
+      bytes += output_memory_.Value().ByteLength();
+    }
+    return Napi::Number::New(info.Env(), static_cast<double>(bytes));
+  }
   void JS_close(const Napi::CallbackInfo&) {
     closed_ = true;
     if (!busy_) Release();

@@ -171,6 +171,25 @@ describeNative('native backend', () => {
       .rejects.toMatchObject({ code: 'GOHEAP_DECODER_CLOSED' });
   });
 
+  test('a closed decoder\'s scratch goes to the next decoder, never shared with the old one', async () => {
+    const dump = body((writer) => writer.params(PARAMS).object({ address: 0xc000006000, contents: { size: 8 } }).eof());
+    const first = await decoder.decodeWindow(dump.bytes, dump.offset, newState(17));
+    expect(first.objectCount).toBe(1);
+    decoder.close();
+    await expect(decoder.decodeWindow(dump.bytes, dump.offset, newState(17)))
+      .rejects.toMatchObject({ code: 'GOHEAP_DECODER_CLOSED' });
+    const next = backend.createDecoder();
+    try {
+      const empty = body((writer) => writer.params(PARAMS).eof());
+      const output = await next.decodeWindow(empty.bytes, empty.offset, newState(17));
+      expect(output.status).toBe(DecodeStatus.Done);
+      expect(output.objectCount).toBe(0);
+      expect(output.objectAddressLo.length).toBe(0);
+    } finally {
+      next.close();
+    }
+  });
+
   test('several decoders run at once without sharing output', async () => {
     const dumps = [1, 2, 3].map((count) => body((writer) => {
       writer.params(PARAMS);

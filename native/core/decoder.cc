@@ -23,9 +23,38 @@ void OutputColumns::Clear() {
   stream.clear();
 }
 
+void OutputColumns::ReserveObjects(size_t extra) {
+  if (object_address_lo.capacity() - object_address_lo.size() >= extra) return;
+  object_address_lo.Reserve(extra);
+  object_address_hi.Reserve(extra);
+  object_size.Reserve(extra);
+  object_content_offset.Reserve(extra);
+  object_first_word_lo.Reserve(extra);
+  object_first_word_hi.Reserve(extra);
+  object_field_count.Reserve(extra);
+}
+
+void OutputColumns::ReserveFields(size_t extra) {
+  if (field_offset.capacity() - field_offset.size() >= extra) return;
+  field_offset.Reserve(extra);
+  field_value_lo.Reserve(extra);
+  field_value_hi.Reserve(extra);
+}
+
+size_t OutputColumns::CapacityBytes() const {
+  size_t words = object_address_lo.capacity() + object_address_hi.capacity() +
+                 object_size.capacity() + object_first_word_lo.capacity() +
+                 object_first_word_hi.capacity() + object_field_count.capacity() +
+                 field_offset.capacity() + field_value_lo.capacity() +
+                 field_value_hi.capacity() + stream.capacity();
+  return words * sizeof(uint32_t) + object_content_offset.capacity() * sizeof(double);
+}
+
 namespace {
 
-constexpr uint8_t kQuirkNameEnd = 0x2E;  // '.', the one byte the go1.5 writer manages to write
+constexpr uint8_t kQuirkNameEnd = 0x2E;
+// Marks a two-byte field offset the fast path cannot take (a third varint byte follows).
+constexpr uint32_t kNoFastOffset = 0xffffffffu;  // '.', the one byte the go1.5 writer manages to write
 
 // Where a field list's pointer words go and what a word past the contents means.
 enum class FieldUse {
@@ -113,6 +142,13 @@ class RecordReader {
     return big_endian_ != kHostBigEndian ? ByteSwap32(value) : value;
   }
   uint64_t FileOffset(size_t window_pos) const { return window_offset_ + window_pos; }
+
+  // An object pointer word; room for it was made with ReserveFields.
+  void AppendField(uint32_t offset, uint64_t value) {
+    out_->field_offset.AppendReserved(offset);
+    out_->field_value_lo.AppendReserved(Low(value));
+    out_->field_value_hi.AppendReserved(High(value));
+  }
 
   // --- record stream words ---
   void Word(uint32_t word) { out_->stream.push_back(word); }
@@ -217,17 +253,17 @@ WindowResult RecordReader::Run() {
 }
 
 void RecordReader::Rollback(const OutputMark& mark) {
-  out_->object_address_lo.resize(mark.objects);
-  out_->object_address_hi.resize(mark.objects);
-  out_->object_size.resize(mark.objects);
-  out_->object_content_offset.resize(mark.objects);
-  out_->object_first_word_lo.resize(mark.objects);
-  out_->object_first_word_hi.resize(mark.objects);
-  out_->object_field_count.resize(mark.objects);
-  out_->field_offset.resize(mark.fields);
-  out_->field_value_lo.resize(mark.fields);
-  out_->field_value_hi.resize(mark.fields);
-  out_->stream.resize(mark.stream);
+  out_->object_address_lo.Truncate(mark.objects);
+  out_->object_address_hi.Truncate(mark.objects);
+  out_->object_size.Truncate(mark.objects);
+  out_->object_content_offset.Truncate(mark.objects);
+  out_->object_first_word_lo.Truncate(mark.objects);
+  out_->object_first_word_hi.Truncate(mark.objects);
+  out_->object_field_count.Truncate(mark.objects);
+  out_->field_offset.Truncate(mark.fields);
+  out_->field_value_lo.Truncate(mark.fields);
+  out_->field_value_hi.Truncate(mark.fields);
+  out_->stream.Truncate(mark.stream);
 }
 
 bool RecordReader::DecodeRecord() {
@@ -297,13 +333,15 @@ bool RecordReader::DecodeObject() {
     return false;
   }
   uint64_t first_word = size >= ptr_size_ ? WordAt(contents) : 0;
-  out_->object_address_lo.push_back(Low(address));
-  out_->object_address_hi.push_back(High(address));
-  out_->object_size.push_back(size);
-  out_->object_content_offset.push_back(static_cast<double>(FileOffset(contents)));
-  out_->object_first_word_lo.push_back(Low(first_word));
-  out_->object_first_word_hi.push_back(High(first_word));
-  out_->object_field_count.push_back(field_count);
+  OutputColumns& out = *out_;
+  out.ReserveObjects(1);
+  out.object_address_lo.AppendReserved(Low(address));
+  out.object_address_hi.AppendReserved(High(address));
+  out.object_size.AppendReserved(size);
+  out.object_content_offset.AppendReserved(static_cast<double>(FileOffset(contents)));
+  out.object_first_word_lo.AppendReserved(Low(first_word));
+  out.object_first_word_hi.AppendReserved(High(first_word));
+  out.object_field_count.AppendReserved(field_count);
   return true;
 }
 
@@ -521,6 +559,37 @@ bool RecordReader::DecodeFieldList(size_t contents, uint32_t contents_length, Fi
   }
   uint32_t count = 0;
   for (;;) {
+    if (use == FieldUse::kObject && header_version_ != 13 && length_ - pos_ >= 3) {
+      // Fast path for the common entry: a one-byte kind 0-3 and an offset of at most two
+      // bytes whose words lie inside the contents. Anything else, errors included, takes the
+      // general path below from the same position, so both give the same result.
+      const uint8_t* entry = window_ + pos_;
+      uint32_t kind = entry[0];
+      if (kind == 0) {
+        ++pos_;
+        break;
+      }
+      if (kind <= 3) {
+        uint32_t offset = entry[1];
+        size_t entry_length = 2;
+        if (offset >= 0x80) {
+          offset = entry[2] < 0x80 ? (offset & 0x7f) | (static_cast<uint32_t>(entry[2]) << 7)
+                                   : kNoFastOffset;
+          entry_length = 3;
+        }
+        uint32_t words = kind == 1 ? 1 : 2;
+        if (offset != kNoFastOffset && offset + words * ptr_size_ <= contents_length) {
+          out_->ReserveFields(words);
+          for (uint32_t k = 0; k < words; ++k) {
+            uint32_t word_offset = offset + k * ptr_size_;
+            AppendField(word_offset, WordAt(contents + word_offset));
+          }
+          count += words;
+          pos_ += entry_length;
+          continue;
+        }
+      }
+    }
     size_t kind_at = pos_;
     uint64_t kind;
     if (!ReadU(&kind)) return false;
@@ -540,9 +609,8 @@ bool RecordReader::DecodeFieldList(size_t contents, uint32_t contents_length, Fi
       uint32_t word_offset = static_cast<uint32_t>(offset) + k * ptr_size_;
       uint64_t value = WordAt(contents + word_offset);
       if (use == FieldUse::kObject) {
-        out_->field_offset.push_back(word_offset);
-        out_->field_value_lo.push_back(Low(value));
-        out_->field_value_hi.push_back(High(value));
+        out_->ReserveFields(1);
+        AppendField(word_offset, value);
       } else {
         Word(word_offset);
         Word(Low(value));

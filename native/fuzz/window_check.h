@@ -34,27 +34,22 @@ struct Summary {
   size_t stream_words = 0;
 };
 
-template <typename T>
-inline void Append(std::vector<T>* to, const std::vector<T>& from) {
-  to->insert(to->end(), from.begin(), from.end());
-}
-
 inline void AppendColumns(OutputColumns* to, const OutputColumns& from) {
-  Append(&to->object_address_lo, from.object_address_lo);
-  Append(&to->object_address_hi, from.object_address_hi);
-  Append(&to->object_size, from.object_size);
-  Append(&to->object_content_offset, from.object_content_offset);
-  Append(&to->object_first_word_lo, from.object_first_word_lo);
-  Append(&to->object_first_word_hi, from.object_first_word_hi);
-  Append(&to->object_field_count, from.object_field_count);
-  Append(&to->field_offset, from.field_offset);
-  Append(&to->field_value_lo, from.field_value_lo);
-  Append(&to->field_value_hi, from.field_value_hi);
-  Append(&to->stream, from.stream);
+  to->object_address_lo.Append(from.object_address_lo);
+  to->object_address_hi.Append(from.object_address_hi);
+  to->object_size.Append(from.object_size);
+  to->object_content_offset.Append(from.object_content_offset);
+  to->object_first_word_lo.Append(from.object_first_word_lo);
+  to->object_first_word_hi.Append(from.object_first_word_hi);
+  to->object_field_count.Append(from.object_field_count);
+  to->field_offset.Append(from.field_offset);
+  to->field_value_lo.Append(from.field_value_lo);
+  to->field_value_hi.Append(from.field_value_hi);
+  to->stream.Append(from.stream);
 }
 
 inline bool SameColumns(const OutputColumns& a, const OutputColumns& b) {
-  // Offsets are integers < 2^53, so comparing the doubles exactly is right.
+  // Offsets are integers < 2^53, so comparing the doubles' bytes is right.
   return a.object_address_lo == b.object_address_lo &&
          a.object_address_hi == b.object_address_hi && a.object_size == b.object_size &&
          a.object_content_offset == b.object_content_offset &&

@@ -7,7 +7,7 @@ import * as path from 'path';
 import type { Backend, WindowDecoder, WindowOutput } from './backend';
 
 /** Must equal kAddonAbiVersion in native/addon.cc (and ADDON_ABI_VERSION in scripts/install-native.js). */
-const ADDON_ABI_VERSION = 1;
+const ADDON_ABI_VERSION = 2;
 /** The addon is compiled with NAPI_VERSION=8. */
 const REQUIRED_NAPI_VERSION = 8;
 /** Overrides where the addon is loaded from (tests use it to force the fallback). */
@@ -16,6 +16,7 @@ const ADDON_PATH_VARIABLE = 'GOHEAP_NATIVE_ADDON';
 interface NativeDecoderHandle {
   decodeWindow(window: Uint8Array, windowOffset: number, state: Int32Array): Promise<WindowOutput>;
   close(): void;
+  retainedBytes(): number;
 }
 
 interface NativeAddon {
@@ -73,20 +74,69 @@ function checkAddon(file: string, addon: Partial<NativeAddon>): string | null {
   return null;
 }
 
+/**
+ * Closed decoders whose scratch memory is small are kept for the next createDecoder(): a fresh
+ * one pays for growing its columns again (about as long as decoding its first window).
+ */
+const POOL_SIZE = 2;
+const POOL_MAX_RETAINED_BYTES = 64 << 20;
+
+class DecoderPool {
+  private readonly idle: NativeDecoderHandle[] = [];
+
+  constructor(private readonly Decoder: new () => NativeDecoderHandle) {}
+
+  take(): NativeDecoderHandle {
+    return this.idle.pop() ?? new this.Decoder();
+  }
+
+  /** Takes back a handle that has no call running. */
+  give(handle: NativeDecoderHandle): void {
+    if (this.idle.length < POOL_SIZE && handle.retainedBytes() <= POOL_MAX_RETAINED_BYTES) {
+      this.idle.push(handle);
+    } else {
+      handle.close();
+    }
+  }
+}
+
+function closedError(): Error {
+  return Object.assign(new Error('decodeWindow: this decoder was closed'), { code: 'GOHEAP_DECODER_CLOSED' });
+}
+
 class NativeWindowDecoder implements WindowDecoder {
-  constructor(private readonly handle: NativeDecoderHandle) {}
+  private handle: NativeDecoderHandle | null;
+  private running = false;
+
+  constructor(private readonly pool: DecoderPool) {
+    this.handle = pool.take();
+  }
 
   decodeWindow(window: Uint8Array, windowOffset: number, state: Int32Array): Promise<WindowOutput> {
+    const handle = this.handle;
+    if (handle === null) return Promise.reject(closedError());
+    let pending: Promise<WindowOutput>;
     try {
-      return this.handle.decodeWindow(window, windowOffset, state);
+      pending = handle.decodeWindow(window, windowOffset, state);
     } catch (error) {
       // Argument errors are thrown synchronously by the addon; callers await a promise.
       return Promise.reject(error);
     }
+    this.running = true;
+    const settled = () => {
+      this.running = false;
+    };
+    pending.then(settled, settled);
+    return pending;
   }
 
   close(): void {
-    this.handle.close();
+    const handle = this.handle;
+    if (handle === null) return;
+    this.handle = null;
+    // A handle with a call running frees its scratch once the call ends; it is not reused.
+    if (this.running) handle.close();
+    else this.pool.give(handle);
   }
 }
 
@@ -118,10 +168,10 @@ export function loadNativeBackend(): NativeLoad {
     loaded = { backend: null, error: mismatch };
     return loaded;
   }
-  const { Decoder } = addon as NativeAddon;
+  const pool = new DecoderPool((addon as NativeAddon).Decoder);
   const backend: Backend = {
     name: 'native',
-    createDecoder: () => new NativeWindowDecoder(new Decoder()),
+    createDecoder: () => new NativeWindowDecoder(pool),
   };
   loaded = { backend, error: null };
   return loaded;
