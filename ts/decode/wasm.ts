@@ -97,7 +97,7 @@ export interface WasmDecoderOptions {
  * every call; output limits are reset on return).
  */
 const idleInstances: DecoderExports[] = [];
-const MAX_IDLE_INSTANCES = 2;
+const MAX_IDLE_INSTANCES = 1;
 /** Instances whose memory grew past this are dropped on close instead of pooled. */
 const MAX_POOLED_MEMORY_BYTES = 128 << 20;
 
