@@ -1,5 +1,8 @@
 // The one interface every decoder backend implements. docs/decoder-abi.md is its contract.
 
+import type { PointerResolver } from '../graph/address-index';
+import type { ObjectTable } from '../tables/dump-tables';
+
 export type BackendName = 'native' | 'wasm' | 'js';
 
 /** What a window call reports besides its outputs. */
@@ -51,4 +54,10 @@ export interface WindowDecoder {
 export interface Backend {
   readonly name: BackendName;
   createDecoder(): WindowDecoder;
+  /**
+   * Prepares the hot lookup of graph building, pointer value → containing object, over an
+   * objects table in address order (ts/graph/address-index.ts JsPointerResolver is the
+   * reference; every backend must give the same answers).
+   */
+  createResolver?(objects: ObjectTable): PointerResolver;
 }

@@ -6,6 +6,7 @@ import {
   DecodeStatus, HCHAN_SIZE_LIMIT, MAX_BLOB_LENGTH, MEMSTATS_FIELD_COUNT, QUIRK_NAME_LIMIT,
   RecordTag, StateIndex, TAG_COUNT, THECHAR_MIN,
 } from '../status';
+import { JsPointerResolver } from '../../graph/address-index';
 import { OutputColumns } from './output';
 
 const TWO_POW_32 = 4294967296;
@@ -478,4 +479,5 @@ class JsWindowDecoder implements WindowDecoder {
 export const jsBackend: Backend = {
   name: 'js',
   createDecoder: () => new JsWindowDecoder(),
+  createResolver: (objects) => new JsPointerResolver(objects),
 };
