@@ -4,7 +4,12 @@ import { goroutineReport } from '../ts/analysis/goroutines';
 import { main } from '../ts/cli/main';
 import { decodeDump } from '../ts/decode/decode';
 import { HeapGraph } from '../ts/graph/heap-graph';
-import { fixtureLabel, listFixtures } from './support/fixtures';
+import * as fs from 'fs';
+import * as path from 'path';
+import { GoBinary } from '../ts/types/go-binary';
+import { frameLocation, LineTable } from '../ts/types/pclntab';
+import { fixtureLabel, listFixtures, REPO_ROOT } from './support/fixtures';
+import { freshWithBinary, GO_INSTALLED, GO_TITLE } from './support/typed-fixtures';
 
 describe('goroutines', () => {
   const fixtures = listFixtures({ name: 'goroutines' });
@@ -48,4 +53,30 @@ describe('goroutines', () => {
       expect(json.groups.length).toBeGreaterThan(0);
     });
   }
+
+  describe(`with the binary: file:line of each frame (${GO_TITLE})`, () => {
+    test('fresh goroutines fixtures with binaries exist where Go is installed', () => {
+      if (GO_INSTALLED) expect(freshWithBinary('goroutines').length).toBeGreaterThan(0);
+    });
+    const source = fs.readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'go', 'goroutines', 'main.go'), 'utf8').split('\n');
+    for (const { fixture, binary } of freshWithBinary('goroutines')) {
+      test(`${fixtureLabel(fixture)}: receivers block at the channel receive in main.go`, async () => {
+        const graph = new HeapGraph(await decodeDump(fixture.path));
+        const program = GoBinary.open(binary);
+        program.matchDump(graph.tables);
+        const lines = LineTable.open(program.elf)!;
+        expect(lines).not.toBeNull();
+        const report = goroutineReport(graph, { location: (pc) => frameLocation(lines, pc, false) });
+        const receiver = (fixture.manifest.goroutines ?? []).find((g) => g.kind === 'chan-receive')!;
+        const row = report.goroutines.find((g) => g.id === BigInt(receiver.id))!;
+        const frames = row.frames.filter((f) => f.function === 'main.receiveForever');
+        const innermost = frames[0].location!;
+        expect(innermost).toMatch(/main\.go:\d+$/);
+        const line = Number(innermost.slice(innermost.lastIndexOf(':') + 1));
+        expect(source[line - 1]).toContain('<-neverSent');
+        expect(frames[1].location).toMatch(/main\.go:\d+$/);
+        expect(source[Number(frames[1].location!.split(':').pop()) - 1]).toContain('receiveForever(id, depth-1)');
+      });
+    }
+  });
 });

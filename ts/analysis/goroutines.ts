@@ -8,7 +8,7 @@ import { goroutineStatusName } from './summary';
 
 export interface GoroutineFrame {
   function: string;
-  /** "file.go:42" when known (the dump has no lines for frames; null then). */
+  /** "file.go:42" when known (the dump has no lines for frames: it takes the binary); null otherwise. */
   location: string | null;
 }
 

@@ -1,7 +1,11 @@
 import { goroutineReport } from '../../analysis/goroutines';
 import type { Args, Command, Io } from '../command';
 import { formatBytes, formatCount, toJson } from '../format';
+import { GoBinary } from '../../types/go-binary';
+import { frameLocation, LineTable } from '../../types/pclntab';
+import { flagValue } from '../command';
 import { DUMP_FLAGS, dumpPath, loadGraph } from '../load';
+import { BINARY_FLAG } from '../typed-load';
 
 function formatNanos(nanos: bigint): string {
   const seconds = Number(nanos) / 1e9;
@@ -11,12 +15,22 @@ function formatNanos(nanos: bigint): string {
 
 export const goroutinesCommand: Command = {
   name: 'goroutines',
-  usage: 'goheap goroutines DUMP [--json]',
+  usage: 'goheap goroutines DUMP [--binary PATH] [--json]',
   summary: 'goroutines grouped by stack: status, wait reason, frames and the bytes their frames retain',
-  flags: DUMP_FLAGS,
+  flags: [...DUMP_FLAGS, BINARY_FLAG],
   async run(args: Args, io: Io): Promise<number> {
     const graph = await loadGraph(args);
-    const report = goroutineReport(graph);
+    let location: ((pc: bigint) => string | null) | undefined;
+    const binaryPath = flagValue(args, '--binary');
+    if (binaryPath !== undefined) {
+      const binary = GoBinary.open(binaryPath);
+      binary.matchDump(graph.tables);
+      for (const warning of binary.warnings) io.err(`goheap: warning: ${warning}`);
+      const lines = LineTable.open(binary.elf);
+      if (lines === null) io.err('goheap: warning: the binary has no Go 1.18+ line table; frames stay without file:line');
+      else location = (pc) => frameLocation(lines, pc - binary.slide, false);
+    }
+    const report = goroutineReport(graph, { location });
     if (args.flags.has('--json')) {
       io.out(toJson({ path: dumpPath(args), totalRetainedBytes: report.totalRetainedBytes,
         goroutines: report.goroutines, groups: report.groups }));
