@@ -60,11 +60,14 @@ function depthFirst(graph: Csr, root: number): [Uint32Array, Uint32Array, Uint32
 function predecessors(graph: Csr, number: Uint32Array, n: number): [Uint32Array, Uint32Array] {
   const { nodeCount, firstEdgeIndex, edgeTarget } = graph;
   const first = new Uint32Array(n + 2);
+  // Each edge's target number, looked up once (the lookups are the random, slow part).
+  const targetNumber = new Uint32Array(edgeTarget.length);
   for (let node = 0; node < nodeCount; node++) {
     if (number[node] === 0) continue;
     for (let e = firstEdgeIndex[node]; e < firstEdgeIndex[node + 1]; e++) {
-      const w = number[edgeTarget[e]];
-      if (w !== 0) first[w + 1]++;
+      const w = number[edgeTarget[e]]; // > 0: every target of a reached node is reached
+      targetNumber[e] = w;
+      first[w + 1]++;
     }
   }
   for (let w = 1; w <= n + 1; w++) first[w] += first[w - 1];
@@ -74,8 +77,7 @@ function predecessors(graph: Csr, number: Uint32Array, n: number): [Uint32Array,
     const v = number[node];
     if (v === 0) continue;
     for (let e = firstEdgeIndex[node]; e < firstEdgeIndex[node + 1]; e++) {
-      const w = number[edgeTarget[e]];
-      if (w !== 0) pred[fill[w]++] = v;
+      pred[fill[targetNumber[e]]++] = v; // a reached node's targets are reached: w > 0
     }
   }
   return [first, pred];
@@ -95,31 +97,36 @@ export function dominators(graph: Csr, root: number): DominatorResult {
     label[v] = v;
   }
 
-  // EVAL(v): the vertex of least semidominator on the forest path above v, with path
-  // compression done iteratively (walk up, then fix labels top-down).
-  const evaluate = (v: number): number => {
-    if (ancestor[v] === 0) return v;
-    let top = 0;
-    let x = v;
-    while (ancestor[ancestor[x]] !== 0) {
-      stack[top++] = x;
-      x = ancestor[x];
-    }
-    while (top > 0) {
-      const y = stack[--top];
-      const a = ancestor[y];
-      if (semi[label[a]] < semi[label[y]]) label[y] = label[a];
-      ancestor[y] = ancestor[a];
-    }
-    return label[v];
-  };
-
+  // For each vertex in reverse preorder: semi(w) = min over predecessors v of semi(EVAL(v)),
+  // then LINK(parent(w), w). EVAL(v) is v itself while v is not yet linked (the common case,
+  // tested inline); otherwise the forest path above v is compressed, iteratively (walk up,
+  // then fix labels top-down), and label(v) holds the vertex of least semidominator on it.
   for (let w = n; w >= 2; w--) {
+    let least = semi[w];
     for (let p = firstPred[w]; p < firstPred[w + 1]; p++) {
-      const u = evaluate(pred[p]);
-      if (semi[u] < semi[w]) semi[w] = semi[u];
+      const v = pred[p];
+      let u = v;
+      if (ancestor[v] !== 0) {
+        if (ancestor[ancestor[v]] !== 0) {
+          let top = 0;
+          let x = v;
+          while (ancestor[ancestor[x]] !== 0) {
+            stack[top++] = x;
+            x = ancestor[x];
+          }
+          while (top > 0) {
+            const y = stack[--top];
+            const a = ancestor[y];
+            if (semi[label[a]] < semi[label[y]]) label[y] = label[a];
+            ancestor[y] = ancestor[a];
+          }
+        }
+        u = label[v];
+      }
+      if (semi[u] < least) least = semi[u];
     }
-    ancestor[w] = parent[w]; // LINK(parent(w), w)
+    semi[w] = least;
+    ancestor[w] = parent[w];
   }
 
   // NCA step: idom(w) is the first vertex on parent(w)'s dominator chain numbered <= semi(w).

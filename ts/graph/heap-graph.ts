@@ -14,6 +14,7 @@
 
 import type { DumpTables, ObjectTable, PointerWords } from '../tables/dump-tables';
 import { u32Column, u8Column } from '../tables/columns';
+import { selectBackend } from '../decode/select';
 import { JsPointerResolver, type PointerResolver } from './address-index';
 import { dominators } from './dominators';
 import { RootKind, type RootTable } from './roots';
@@ -25,10 +26,16 @@ export const NO_OFFSET = 0xffffffff;
 export type GraphStage = 'addressIndex' | 'edges' | 'dominators' | 'retained';
 
 export interface GraphOptions {
-  /** Makes the pointer lookup for an objects table (default: the js one). */
+  /** Makes the pointer lookup for an objects table (default: that of the backend that decoded the tables). */
   createResolver?: (objects: ObjectTable) => PointerResolver;
   /** Told when each stage ends, with its wall time, for benchmarks and progress. */
   onStage?: (stage: GraphStage, seconds: number) => void;
+}
+
+/** The backend that decoded the tables does the lookups too (native, wasm and js agree). */
+function defaultResolver(tables: DumpTables): (objects: ObjectTable) => PointerResolver {
+  const backend = selectBackend(tables.backend);
+  return (objects) => backend.createResolver?.(objects) ?? new JsPointerResolver(objects);
 }
 
 function secondsSince(started: bigint): number {
@@ -65,7 +72,7 @@ export class HeapGraph {
     this.objectCount = objectCount;
 
     let started = process.hrtime.bigint();
-    const resolver = (options.createResolver ?? ((o: ObjectTable) => new JsPointerResolver(o)))(objects);
+    const resolver = (options.createResolver ?? defaultResolver(tables))(objects);
     this.resolver = resolver;
     options.onStage?.('addressIndex', secondsSince(started));
     started = process.hrtime.bigint();
