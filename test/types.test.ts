@@ -9,6 +9,8 @@ import { BinaryMismatchError, GoBinary } from '../ts/types/go-binary';
 import { objectTypeName, recoverTypes } from '../ts/types/recover';
 import { EVIDENCE_MASK, TypeEvidence } from '../ts/types/type-names';
 import { DumpWriter } from './support/dump-writer';
+import { writeElf } from './support/elf-writer';
+import { ElfFile } from '../ts/types/elf';
 import { fixtureLabel, listFixtures, parseAddress } from './support/fixtures';
 import {
   expectedObjectType, freshWithBinary, GO_INSTALLED, GO_TITLE, openTyped, typeCounts,
@@ -109,6 +111,80 @@ describe('malloc headers (synthetic, go1.26)', () => {
     expect(typeAt(HEAP + 0x2000n)).toBe('type@0x700000');
     expect(typeAt(HEAP + 0x10000n)).toBeNull();
     expect(typeAt(HEAP + 0x20000n)).toBeNull();
+  });
+});
+
+describe('go1.3 object types (synthetic)', () => {
+  test('each object record names its type; kind 1 is an array, kind 2 a channel', async () => {
+    const w = new DumpWriter({ version: 13 });
+    w.header().params({ heapStart: HEAP, heapEnd: HEAP + 0x100000n, ncpu: 1 });
+    w.type({ address: TYPE_T, size: 16, name: 'main.T', ptrData: false });
+    w.object({ address: HEAP, contents: { size: 16 }, typeAddress: TYPE_T, kind: 0 });
+    w.object({ address: HEAP + 0x100n, contents: { size: 64 }, typeAddress: TYPE_T, kind: 1 });
+    w.object({ address: HEAP + 0x200n, contents: { size: 128 }, typeAddress: TYPE_T, kind: 2 });
+    w.object({ address: HEAP + 0x300n, contents: { size: 16 }, typeAddress: 0, kind: 127 });
+    w.object({ address: HEAP + 0x400n, contents: { size: 16 }, typeAddress: 0x777000, kind: 0 });
+    const bytes = w.eof().bytes();
+    const graph = new HeapGraph(await decodeDump(bytes));
+    const recovery = recoverTypes(graph, { dump: bytes });
+    const typeAt = (address: bigint) => objectTypeName(recovery, graph.objectAt(address));
+    expect([HEAP, HEAP + 0x100n, HEAP + 0x200n, HEAP + 0x300n, HEAP + 0x400n].map(typeAt))
+      .toEqual(['main.T', '[]main.T', 'chan main.T', null, 'type@0x777000']);
+    expect(recovery.typeEvidence[graph.objectAt(HEAP)] & EVIDENCE_MASK).toBe(TypeEvidence.Go13);
+  });
+});
+
+describe('--binary on synthetic ELF files', () => {
+  const layouts: [string, 4 | 8, boolean, number, string][] = [
+    ['64-bit little-endian amd64', 8, false, 62, 'amd64'], ['32-bit little-endian 386', 4, false, 3, '386'],
+    ['64-bit big-endian s390x', 8, true, 22, 's390x'], ['32-bit big-endian mips', 4, true, 8, 'mips']];
+  const DATA = 0x80000n;
+  const BSS = 0x90000n;
+
+  /** A dump whose data segment holds a pointer at +8 (inside main.config) and bss one at +0 (main.cache). */
+  function dump(ptrSize: 4 | 8, bigEndian: boolean, goarch: string, shift = 0n, bssShift = shift): Uint8Array {
+    const w = new DumpWriter({ version: 17, ptrSize, bigEndian });
+    w.header().params({ heapStart: HEAP, heapEnd: HEAP + 0x100000n, ncpu: 1, goarch, experiment: 'go1.21.0' });
+    w.object({ address: HEAP, contents: { size: 16 }, pointerOffsets: [] });
+    w.object({ address: HEAP + 0x100n, contents: { size: 16 }, pointerOffsets: [] });
+    w.data({ address: DATA + shift, contents: { size: 32, words: [{ offset: 8, value: HEAP }] } });
+    w.bss({ address: BSS + bssShift, contents: { size: 16, words: [{ offset: 0, value: HEAP + 0x100n }] } });
+    return w.eof().bytes();
+  }
+  function elf(ptrSize: 4 | 8, bigEndian: boolean, machine: number): ElfFile {
+    return new ElfFile(writeElf({ ptrSize, bigEndian, machine, data: { address: DATA, size: 32 }, bss: { address: BSS, size: 16 },
+      symbols: [{ name: 'main.config', value: DATA, size: 16, section: 'data' },
+        { name: 'main.cache', value: BSS, size: 8, section: 'bss' }] }), 'prog');
+  }
+
+  test.each(layouts)('%s: globals name the data and bss roots', async (_title, ptrSize, bigEndian, machine, goarch) => {
+    const file = elf(ptrSize, bigEndian, machine);
+    expect([file.ptrSize, file.bigEndian, file.goarch.startsWith(goarch)]).toEqual([ptrSize, bigEndian, true]);
+    const graph = new HeapGraph(await decodeDump(dump(ptrSize, bigEndian, goarch)));
+    const binary = new GoBinary(file);
+    binary.matchDump(graph.tables);
+    expect(binary.warnings).toEqual([]);
+    const naming = { globalAt: (a: bigint) => binary.globalAt(a) };
+    const names = Array.from({ length: graph.roots.count }, (_, r) => rootName(graph, r, naming)).sort();
+    expect(names).toEqual(['main.cache', 'main.config+0x8']);
+  });
+
+  test('another pointer size, byte order or architecture is refused', async () => {
+    const tables = await decodeDump(dump(8, false, 'amd64'));
+    expect(() => new GoBinary(elf(4, false, 3)).matchDump(tables)).toThrow(/32-bit but the dump has 8-byte pointers/);
+    expect(() => new GoBinary(elf(8, true, 22)).matchDump(tables)).toThrow(BinaryMismatchError);
+    expect(() => new GoBinary(elf(8, false, 183)).matchDump(tables)).toThrow(/GOARCH arm64 but the dump was written on amd64/);
+  });
+
+  test('data and bss moved by one offset: a PIE load offset, with a warning; by two: refused', async () => {
+    const moved = await decodeDump(dump(8, false, 'amd64', 0x7f0000000000n));
+    const binary = new GoBinary(elf(8, false, 62));
+    binary.matchDump(moved);
+    expect(binary.warnings.join()).toMatch(/load offset/);
+    expect(binary.globalAt(BSS + 0x7f0000000000n)).toEqual({ name: 'main.cache', offset: 0 });
+    const torn = await decodeDump(dump(8, false, 'amd64', 0x1000n, 0x2000n));
+    expect(() => new GoBinary(elf(8, false, 62)).matchDump(torn)).toThrow(/differ from the dump's data and bss segments/);
+    expect(() => new ElfFile(new Uint8Array(64))).toThrow(ElfFormatError);
   });
 });
 
