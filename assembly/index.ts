@@ -2,6 +2,7 @@
 // Per window JS calls `reserve(windowLength)`, copies the window to `windowPointer()`,
 // writes the decoder state at `statePointer()`, calls `decodeWindow`, then reads the status
 // block at `statusPointer()` and the column prefixes at `columnPointer(column)`.
+// An instance may serve a pointer resolver instead (resolve.ts); it then never decodes.
 
 import {
   COLUMN_COUNT, STATUS_CODE, STATUS_CONSUMED, STATUS_ERROR_OFFSET, STATUS_ERROR_TAG,
@@ -59,6 +60,11 @@ const FIXED_WORDS = memory.data<u32>([
 ]);
 
 // ---- exports ----
+
+export {
+  indexObjects, loadObjects, reserveResolver, resolveBatch, resolverBatchPointer,
+  resolverBatchRows,
+} from './resolve';
 
 /** Address of the status block (layout.ts STATUS_*). */
 export function statusPointer(): usize {

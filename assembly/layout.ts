@@ -158,7 +158,7 @@ function defaultRows(windowBytes: u32, bytesPerRow: u32, limit: u32): u32 {
 }
 
 /** Grows linear memory to hold `end` bytes; false when wasm32 cannot. */
-function ensureMemory(end: u64): bool {
+export function ensureMemory(end: u64): bool {
   let pages = (end + ((<u64>1 << PAGE_BITS) - 1)) >> PAGE_BITS;
   if (pages > MAX_PAGES) return false;
   let current = <u64>memory.size();
@@ -277,3 +277,52 @@ export function columnStart(column: u32): usize {
   }
   return 0;
 }
+
+// ---- resolver instances ----
+//
+// An instance that serves a pointer resolver (resolve.ts; ts/decode/wasm.ts gives each
+// resolver an instance of its own, never used to decode) lays the same memory out another way:
+//
+//  resolverStart ─► ┌────────────────────────────────────────────────────────────────┐
+//   (= statusStart) │ BATCH   3 columns × RESOLVE_BATCH_ROWS u32, JS copies in/out:   │
+//                   │   while loading objects: addressLo │ addressHi │ size          │
+//                   │   while resolving:       valueLo   │ valueHi   │ out (i32)     │
+//  entriesStart ──► ├────────────────────────────────────────────────────────────────┤
+//   (16-aligned)    │ ENTRIES  RESOLVE_ENTRY_BYTES × objectCount, address order:      │
+//                   │   +0 address u64      +8 size u32      +12 (zero)              │
+//                   │ (one entry per 16 B: the start and size a lookup checks share   │
+//                   │ a cache line)                                                  │
+//  bucketsStart ──► ├────────────────────────────────────────────────────────────────┤
+//                   │ BUCKETS  bucketFirst u32 × (bucketCount + 1): objects starting  │
+//                   │          below each bucket's first address                     │
+//                   └────────────────────────────────────────────────────────────────┘
+//
+// Memory grows once, when the objects are reserved; values pass through BATCH in chunks, so
+// a resolver holds 20 B per object plus RESOLVE_BATCH_BYTES, whatever the batch sizes.
+
+/** Rows of each BATCH column: values resolved per call, objects loaded per call. */
+// @ts-ignore: decorator
+@inline export const RESOLVE_BATCH_ROWS: u32 = 1 << 16;
+// @ts-ignore: decorator
+@inline export const RESOLVE_BATCH_COLUMNS: u32 = 3;
+// @ts-ignore: decorator
+@inline export const RESOLVE_BATCH_BYTES: usize =
+  <usize>RESOLVE_BATCH_COLUMNS * <usize>RESOLVE_BATCH_ROWS * sizeof<u32>();
+// @ts-ignore: decorator
+@inline export const RESOLVE_ENTRY_ADDRESS: usize = 0;
+// @ts-ignore: decorator
+@inline export const RESOLVE_ENTRY_SIZE: usize = 8;
+/** log2 of the entry size (16 B), for `objectIndex << RESOLVE_ENTRY_BITS`. */
+// @ts-ignore: decorator
+@inline export const RESOLVE_ENTRY_BITS: usize = 4;
+// @ts-ignore: decorator
+@inline export const RESOLVE_ENTRY_BYTES: usize = 1 << RESOLVE_ENTRY_BITS;
+
+export const resolverStart: usize = statusStart;
+/** BATCH column `column` (0, 1 or 2). */
+// @ts-ignore: decorator
+@inline export function resolveBatchColumn(column: u32): usize {
+  return resolverStart + ((<usize>column * <usize>RESOLVE_BATCH_ROWS) << alignof<u32>());
+}
+export const entriesStart: usize =
+  (resolverStart + RESOLVE_BATCH_BYTES + (RESOLVE_ENTRY_BYTES - 1)) & ~(RESOLVE_ENTRY_BYTES - 1);

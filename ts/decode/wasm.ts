@@ -4,7 +4,13 @@
 // views over that memory, rebuilt whenever memory grows or the module lays its columns out
 // again. Each open decoder owns one instance, so decoders share no mutable state; closed
 // decoders hand their instance to the next one.
+//
+// The same module also serves pointer resolvers (assembly/resolve.ts): each resolver owns an
+// instance of its own, holding the objects' addresses and sizes, through which values pass in
+// chunks (WasmPointerResolver below).
 
+import { JsPointerResolver, type PointerResolver } from '../graph/address-index';
+import type { ObjectTable } from '../tables/dump-tables';
 import type { Backend, WindowDecoder, WindowOutput } from './backend';
 import { STATE_LENGTH } from './status';
 
@@ -42,9 +48,21 @@ interface DecoderExports {
   decodeWindow(windowLength: number, offsetLo: number, offsetHi: number): number;
 }
 
+/** The module's resolver exports (assembly/resolve.ts). */
+interface ResolverExports {
+  readonly memory: WebAssembly.Memory;
+  reserveResolver(objectCount: number): number;
+  loadObjects(firstObject: number, rows: number): void;
+  indexObjects(): void;
+  resolveBatch(rows: number): void;
+  resolverBatchRows(): number;
+  resolverBatchPointer(column: number): number;
+}
+
 const EXPORTED_FUNCTIONS = [
   'statusPointer', 'statePointer', 'windowPointer', 'columnPointer', 'reserve', 'limitOutput',
-  'decodeWindow',
+  'decodeWindow', 'reserveResolver', 'loadObjects', 'indexObjects', 'resolveBatch',
+  'resolverBatchRows', 'resolverBatchPointer',
 ] as const;
 
 // Status block fields, in 4-byte words from statusPointer() (assembly/layout.ts STATUS_*).
@@ -122,6 +140,7 @@ export function loadWasmBackend(): { backend: Backend | null; error: string | nu
 const wasmBackend: Backend = {
   name: 'wasm',
   createDecoder: () => createWasmDecoder(),
+  createResolver: (objects) => createWasmResolver(objects),
 };
 
 /** A wasm window decoder with its own module instance. */
@@ -271,5 +290,86 @@ class WasmWindowDecoder implements WindowDecoder {
       streamLength: words,
       stream: this.u32Column(Column.Stream, words),
     };
+  }
+}
+
+/**
+ * A pointer resolver over `objects` (in address order) running in a wasm instance of its own.
+ * When wasm32 memory cannot hold the objects (about 20 B each, so beyond some 200 million
+ * objects) it is the js resolver instead, which gives the same answers.
+ */
+export function createWasmResolver(objects: ObjectTable): PointerResolver {
+  if (!compiled) {
+    const { error } = loadWasmBackend();
+    if (!compiled) throw new Error(`wasm backend unavailable: ${error}`);
+  }
+  const wasm = new WebAssembly.Instance(compiled, {}).exports as unknown as ResolverExports;
+  if (!wasm.reserveResolver(objects.count)) return new JsPointerResolver(objects);
+  return new WasmPointerResolver(wasm, objects);
+}
+
+/**
+ * Copies the objects' columns into the instance once, chunk by chunk through its batch
+ * columns, then resolves each batch of values a chunk at a time: values in, objectIndex out.
+ * Linear memory does not grow after the constructor.
+ */
+class WasmPointerResolver implements PointerResolver {
+  private wasm: ResolverExports | null;
+  private readonly batchRows: number;
+  // The three batch columns (assembly/layout.ts, resolver instances): addressLo, addressHi
+  // and size while loading; valueLo, valueHi and out while resolving.
+  private column0: Uint32Array;
+  private column1: Uint32Array;
+  private column2: Uint32Array;
+  private outColumn: Int32Array;
+
+  constructor(wasm: ResolverExports, objects: ObjectTable) {
+    this.wasm = wasm;
+    // Memory grew in reserveResolver and grows no more, so these views stay valid.
+    const buffer = wasm.memory.buffer;
+    const rows = wasm.resolverBatchRows() >>> 0;
+    this.batchRows = rows;
+    this.column0 = new Uint32Array(buffer, wasm.resolverBatchPointer(0) >>> 0, rows);
+    this.column1 = new Uint32Array(buffer, wasm.resolverBatchPointer(1) >>> 0, rows);
+    this.column2 = new Uint32Array(buffer, wasm.resolverBatchPointer(2) >>> 0, rows);
+    this.outColumn = new Int32Array(buffer, wasm.resolverBatchPointer(2) >>> 0, rows);
+
+    const { count, addressLo, addressHi, size } = objects;
+    for (let first = 0; first < count; first += rows) {
+      const end = Math.min(count, first + rows);
+      this.column0.set(addressLo.subarray(first, end));
+      this.column1.set(addressHi.subarray(first, end));
+      this.column2.set(size.subarray(first, end));
+      wasm.loadObjects(first, end - first);
+    }
+    wasm.indexObjects();
+  }
+
+  resolve(valueLo: Uint32Array, valueHi: Uint32Array, out: Int32Array): void {
+    const wasm = this.wasm;
+    if (!wasm) throw new Error('resolve on a closed wasm resolver');
+    const length = valueLo.length;
+    if (valueHi.length < length || out.length < length) {
+      throw new RangeError(`wasm resolver: ${length} values need as many high words and outputs ` +
+        `(got ${valueHi.length} and ${out.length})`);
+    }
+    const rows = this.batchRows;
+    for (let first = 0; first < length; first += rows) {
+      const end = Math.min(length, first + rows);
+      this.column0.set(valueLo.subarray(first, end));
+      this.column1.set(valueHi.subarray(first, end));
+      wasm.resolveBatch(end - first);
+      out.set(this.outColumn.subarray(0, end - first), first);
+    }
+  }
+
+  close(): void {
+    // Dropping the instance and every view of its memory leaves the objects' copy to the
+    // garbage collector.
+    this.wasm = null;
+    this.column0 = new Uint32Array(0);
+    this.column1 = new Uint32Array(0);
+    this.column2 = new Uint32Array(0);
+    this.outColumn = new Int32Array(0);
   }
 }
