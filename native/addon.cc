@@ -6,18 +6,20 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <memory>
 #include <new>
 #include <string>
 #include <vector>
 
 #include "core/decoder.h"
+#include "core/graph.h"
 #include "core/status.h"
 
 namespace goheap {
 namespace {
 
 // Bumped when the JS-facing shape of this addon changes; ts/decode/native.ts checks it.
-constexpr uint32_t kAddonAbiVersion = 2;
+constexpr uint32_t kAddonAbiVersion = 3;
 constexpr double kMaxSafeInteger = 9007199254740991.0;  // 2^53 - 1
 
 // --- errors: the one place failures become JS errors ---
@@ -329,8 +331,125 @@ Napi::Object MakeStatusTable(Napi::Env env) {
   return table;
 }
 
+// --- the graph's hot parts (native/core/graph.h): the pointer lookup and dominators ---
+
+template <typename Array>
+Array RequireTypedArray(const Napi::CallbackInfo& info, size_t index, napi_typedarray_type type,
+                        const char* type_name, const char* function, const char* name) {
+  Napi::Value value = info[index];
+  if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != type) {
+    Throw(info.Env(), ErrorKind::kType, "ERR_INVALID_ARG_TYPE",
+          std::string(function) + ": expected argument " + name + " to be a " + type_name);
+  }
+  return value.As<Array>();
+}
+
+Napi::Uint32Array RequireUint32Array(const Napi::CallbackInfo& info, size_t index,
+                                     const char* function, const char* name) {
+  return RequireTypedArray<Napi::Uint32Array>(info, index, napi_uint32_array, "Uint32Array",
+                                              function, name);
+}
+
+void RequireSameLength(Napi::Env env, const char* function, size_t a, size_t b,
+                       const char* what) {
+  if (a != b) {
+    Throw(env, ErrorKind::kRange, "ERR_OUT_OF_RANGE",
+          std::string(function) + ": " + what + " must have the same length");
+  }
+}
+
+// A PointerIndex over one objects table; resolve() answers batches of pointer values.
+class Resolver : public Napi::ObjectWrap<Resolver> {
+ public:
+  static Napi::Function DefineClass(Napi::Env env) {
+    return ObjectWrap<Resolver>::DefineClass(
+        env, "Resolver",
+        {InstanceMethod<&Resolver::JS_resolve>("resolve"),
+         InstanceMethod<&Resolver::JS_close>("close")});
+  }
+
+  explicit Resolver(const Napi::CallbackInfo& info) : ObjectWrap<Resolver>(info) {
+    const char* fn = "Resolver";
+    Napi::Uint32Array lo = RequireUint32Array(info, 0, fn, "addressLo");
+    Napi::Uint32Array hi = RequireUint32Array(info, 1, fn, "addressHi");
+    Napi::Uint32Array size = RequireUint32Array(info, 2, fn, "size");
+    RequireSameLength(info.Env(), fn, lo.ElementLength(), hi.ElementLength(), "addressLo and addressHi");
+    RequireSameLength(info.Env(), fn, lo.ElementLength(), size.ElementLength(), "addressLo and size");
+    index_.reset(new PointerIndex(lo.Data(), hi.Data(), size.Data(), lo.ElementLength()));
+    if (!index_->IsSorted()) {
+      Throw(info.Env(), ErrorKind::kRange, "ERR_OUT_OF_RANGE",
+            "Resolver: the objects must be in address order");
+    }
+  }
+
+ private:
+  Napi::Value JS_resolve(const Napi::CallbackInfo& info) {
+    const char* fn = "resolve";
+    Napi::Uint32Array lo = RequireUint32Array(info, 0, fn, "valueLo");
+    Napi::Uint32Array hi = RequireUint32Array(info, 1, fn, "valueHi");
+    Napi::Int32Array out = RequireTypedArray<Napi::Int32Array>(info, 2, napi_int32_array,
+                                                               "Int32Array", fn, "out");
+    RequireSameLength(info.Env(), fn, lo.ElementLength(), hi.ElementLength(), "valueLo and valueHi");
+    if (out.ElementLength() < lo.ElementLength()) {
+      Throw(info.Env(), ErrorKind::kRange, "ERR_OUT_OF_RANGE", "resolve: out is shorter than the values");
+    }
+    if (!index_) Throw(info.Env(), ErrorKind::kPlain, "GOHEAP_RESOLVER_CLOSED", "resolve: the resolver is closed");
+    index_->Resolve(lo.Data(), hi.Data(), lo.ElementLength(), out.Data());
+    return info.Env().Undefined();
+  }
+
+  Napi::Value JS_close(const Napi::CallbackInfo& info) {
+    index_.reset();
+    return info.Env().Undefined();
+  }
+
+  std::unique_ptr<PointerIndex> index_;
+};
+
+// dominators(firstEdgeIndex, edgeTarget, root) → {immediateDominator, preorder}
+Napi::Value JS_dominators(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const char* fn = "dominators";
+  Napi::Uint32Array first = RequireUint32Array(info, 0, fn, "firstEdgeIndex");
+  Napi::Uint32Array target = RequireUint32Array(info, 1, fn, "edgeTarget");
+  if (!info[2].IsNumber()) {
+    Throw(env, ErrorKind::kType, "ERR_INVALID_ARG_TYPE", "dominators: expected argument root to be a number");
+  }
+  const double root = info[2].As<Napi::Number>().DoubleValue();
+  const size_t first_length = first.ElementLength();
+  if (first_length == 0 || first_length - 1 > UINT32_MAX - 1) {
+    Throw(env, ErrorKind::kRange, "ERR_OUT_OF_RANGE", "dominators: firstEdgeIndex needs nodeCount + 1 entries");
+  }
+  const uint32_t node_count = static_cast<uint32_t>(first_length - 1);
+  if (!(root >= 0 && root < node_count) || std::floor(root) != root) {
+    Throw(env, ErrorKind::kRange, "ERR_OUT_OF_RANGE", "dominators: root is not a node");
+  }
+  Napi::Int32Array idom = Napi::Int32Array::New(env, node_count);
+  std::vector<uint32_t> preorder;
+  GraphStatus status;
+  try {
+    status = ComputeDominators(node_count, first.Data(), target.ElementLength(), target.Data(),
+                               static_cast<uint32_t>(root), idom.Data(), &preorder);
+  } catch (const std::bad_alloc&) {
+    Throw(env, ErrorKind::kRange, "ERR_MEMORY_ALLOCATION_FAILED", "dominators: out of memory");
+  }
+  if (status != GraphStatus::kOk) {
+    Throw(env, ErrorKind::kRange, "ERR_OUT_OF_RANGE",
+          status == GraphStatus::kBadTarget ? "dominators: an edge target is not a node"
+                                            : "dominators: firstEdgeIndex is not a valid CSR index");
+  }
+  Napi::Uint32Array order = Napi::Uint32Array::New(env, preorder.size());
+  if (!preorder.empty()) std::memcpy(order.Data(), preorder.data(), preorder.size() * sizeof(uint32_t));
+  Napi::Object result = Napi::Object::New(env);
+  result.Set("immediateDominator", idom);
+  result.Set("preorder", order);
+  return result;
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("Decoder", Decoder::DefineClass(env));
+  exports.Set("Resolver", Resolver::DefineClass(env));
+  exports.Set("dominators", Napi::Function::New<JS_dominators>(env, "dominators"));
   exports.Set("abiVersion", Napi::Number::New(env, kAddonAbiVersion));
   exports.Set("napiVersion", Napi::Number::New(env, NAPI_VERSION));
   exports.Set("decodeStatus", MakeStatusTable(env));

@@ -22,7 +22,7 @@ const statusPath = path.join(buildDir, 'native-status.json');
 const logPath = path.join(buildDir, 'native-build.log');
 const BUILD_TIMEOUT_MS = 5 * 60 * 1000;
 const SMOKE_TIMEOUT_MS = 30 * 1000;
-const ADDON_ABI_VERSION = 2; // native/addon.cc kAddonAbiVersion
+const ADDON_ABI_VERSION = 3; // native/addon.cc kAddonAbiVersion
 
 const strict = process.argv.includes('--strict');
 

@@ -1,6 +1,7 @@
 // The one interface every decoder backend implements. docs/decoder-abi.md is its contract.
 
 import type { PointerResolver } from '../graph/address-index';
+import type { Csr, DominatorResult } from '../graph/dominators';
 import type { ObjectTable } from '../tables/dump-tables';
 
 export type BackendName = 'native' | 'wasm' | 'js';
@@ -60,4 +61,9 @@ export interface Backend {
    * reference; every backend must give the same answers).
    */
   createResolver?(objects: ObjectTable): PointerResolver;
+  /**
+   * Immediate dominators from `root` (ts/graph/dominators.ts is the reference), where the
+   * backend has a faster implementation; the graph uses the TypeScript one otherwise.
+   */
+  dominators?(graph: Csr, root: number): DominatorResult;
 }

@@ -4,10 +4,12 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
+import type { PointerResolver } from '../graph/address-index';
+import type { DominatorResult } from '../graph/dominators';
 import type { Backend, WindowDecoder, WindowOutput } from './backend';
 
 /** Must equal kAddonAbiVersion in native/addon.cc (and ADDON_ABI_VERSION in scripts/install-native.js). */
-const ADDON_ABI_VERSION = 2;
+const ADDON_ABI_VERSION = 3;
 /** The addon is compiled with NAPI_VERSION=8. */
 const REQUIRED_NAPI_VERSION = 8;
 /** Overrides where the addon is loaded from (tests use it to force the fallback). */
@@ -24,6 +26,10 @@ interface NativeAddon {
   napiVersion: number;
   decodeStatus: Record<string, number>;
   Decoder: new () => NativeDecoderHandle;
+  /** native/core/graph.h PointerIndex over an objects table in address order. */
+  Resolver: new (addressLo: Uint32Array, addressHi: Uint32Array, size: Uint32Array) => PointerResolver;
+  /** native/core/graph.h ComputeDominators (SEMI-NCA), on the calling thread. */
+  dominators(firstEdgeIndex: Uint32Array, edgeTarget: Uint32Array, root: number): DominatorResult;
 }
 
 export interface NativeLoad {
@@ -168,10 +174,13 @@ export function loadNativeBackend(): NativeLoad {
     loaded = { backend: null, error: mismatch };
     return loaded;
   }
-  const pool = new DecoderPool((addon as NativeAddon).Decoder);
+  const native = addon as NativeAddon;
+  const pool = new DecoderPool(native.Decoder);
   const backend: Backend = {
     name: 'native',
     createDecoder: () => new NativeWindowDecoder(pool),
+    createResolver: (objects) => new native.Resolver(objects.addressLo, objects.addressHi, objects.size),
+    dominators: (graph, root) => native.dominators(graph.firstEdgeIndex, graph.edgeTarget, root),
   };
   loaded = { backend, error: null };
   return loaded;

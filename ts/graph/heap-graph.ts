@@ -16,7 +16,7 @@ import type { DumpTables, ObjectTable, PointerWords } from '../tables/dump-table
 import { u32Column, u8Column } from '../tables/columns';
 import { selectBackend } from '../decode/select';
 import { JsPointerResolver, type PointerResolver } from './address-index';
-import { dominators } from './dominators';
+import { dominators, type Csr, type DominatorResult } from './dominators';
 import { RootKind, type RootTable } from './roots';
 
 export const NO_DISTANCE = -1;
@@ -28,6 +28,8 @@ export type GraphStage = 'addressIndex' | 'edges' | 'dominators' | 'retained';
 export interface GraphOptions {
   /** Makes the pointer lookup for an objects table (default: that of the backend that decoded the tables). */
   createResolver?: (objects: ObjectTable) => PointerResolver;
+  /** Computes immediate dominators (default: the decoding backend's, else ts/graph/dominators.ts). */
+  dominators?: (graph: Csr, root: number) => DominatorResult;
   /** Told when each stage ends, with its wall time, for benchmarks and progress. */
   onStage?: (stage: GraphStage, seconds: number) => void;
 }
@@ -36,6 +38,11 @@ export interface GraphOptions {
 function defaultResolver(tables: DumpTables): (objects: ObjectTable) => PointerResolver {
   const backend = selectBackend(tables.backend);
   return (objects) => backend.createResolver?.(objects) ?? new JsPointerResolver(objects);
+}
+
+function defaultDominators(tables: DumpTables): (graph: Csr, root: number) => DominatorResult {
+  const backend = selectBackend(tables.backend);
+  return backend.dominators?.bind(backend) ?? dominators;
 }
 
 function secondsSince(started: bigint): number {
@@ -268,7 +275,8 @@ export class HeapGraph {
   /** Dominators by SEMI-NCA, and retained sizes summed up the dominator tree in one go. */
   private computeDominators(): void {
     let started = process.hrtime.bigint();
-    const { immediateDominator, preorder } = dominators(this, this.virtualRoot);
+    const compute = this.options.dominators ?? defaultDominators(this.tables);
+    const { immediateDominator, preorder } = compute(this, this.virtualRoot);
     this.options.onStage?.('dominators', secondsSince(started));
     started = process.hrtime.bigint();
     const bytes = new Float64Array(this.nodeCount);
