@@ -51,9 +51,10 @@ export class JsPointerResolver implements PointerResolver {
   private first = 0;
   private bucketBytes = 1;
 
-  constructor(private readonly objects: ObjectTable) {
+  /** `buckets: false` skips the bucket index: slower lookups, no memory beyond the table. */
+  constructor(private readonly objects: ObjectTable, options: { buckets?: boolean } = {}) {
     const count = objects.count;
-    if (count === 0) return;
+    if (count === 0 || options.buckets === false) return;
     const first = objects.addressHi[0] * TWO_POW_32 + objects.addressLo[0];
     const last = objects.addressHi[count - 1] * TWO_POW_32 + objects.addressLo[count - 1];
     if (last >= EXACT_LIMIT) return;

@@ -65,7 +65,8 @@ export class HeapGraph {
   readonly firstRootEdge: number;
   /** Slot offsets of the root-node edges (edge - firstRootEdge), or NO_OFFSET. */
   private readonly rootEdgeOffset: Uint32Array;
-  private readonly resolver: PointerResolver;
+  /** The backend's fast lookup while building; then a plain binary search (rare lookups). */
+  private resolver: PointerResolver;
 
   private idom: Int32Array | null = null;
   private retained: { bytes: Float64Array; count: Uint32Array } | null = null;
@@ -198,6 +199,8 @@ export class HeapGraph {
     this.edgeTarget = edgeTarget;
     this.firstRootEdge = firstRootEdge;
     this.rootEdgeOffset = rootTargetOffset.finish();
+    resolver.close();
+    this.resolver = new JsPointerResolver(objects, { buckets: false });
     options.onStage?.('edges', secondsSince(started));
   }
 
@@ -425,7 +428,8 @@ export class HeapGraph {
     return path.reverse();
   }
 
-  /** Frees the pointer lookup's index; the graph's columns stay usable. */
+
+  /** Frees what the pointer lookup holds; lookups keep working (by binary search). */
   close(): void {
     this.resolver.close();
   }
