@@ -45,6 +45,20 @@ function parseArguments(argv) {
   return options;
 }
 
+/** Bytes of every typed array reachable from `value` (each buffer counted once). */
+function arrayBytes(value, seen = new Set()) {
+  if (value === null || typeof value !== 'object' || seen.has(value)) return 0;
+  seen.add(value);
+  if (ArrayBuffer.isView(value)) {
+    if (seen.has(value.buffer)) return 0;
+    seen.add(value.buffer);
+    return value.buffer.byteLength;
+  }
+  let total = 0;
+  for (const key of Object.keys(value)) total += arrayBytes(value[key], seen);
+  return total;
+}
+
 function megabytes(bytes) {
   return Math.round(bytes / (1 << 20));
 }
@@ -73,6 +87,9 @@ async function main() {
   const edges = graph.edgeCount;
   const fields = tables.objectFields.fieldOffset.length;
   const finalAbove = process.memoryUsage().rss - baseline;
+  const seen = new Set();
+  const tableBytes = arrayBytes(tables, seen);
+  const graphBytes = arrayBytes(graph, seen);
   const peakRss = process.resourceUsage().maxRSS * 1024;
   const budget = 64 * objects + 16 * edges;
   const result = {
@@ -85,6 +102,8 @@ async function main() {
     peakRssMB: megabytes(peakRss),
     baselineRssMB: megabytes(baseline),
     retainedAboveBaselineMB: megabytes(finalAbove),
+    tableArraysMB: megabytes(tableBytes),
+    graphArraysMB: megabytes(graphBytes),
     budgetMB: megabytes(budget),
     bytesPerObjectAndEdge: { perObject: 64, perEdge: 16 },
     node: process.version,
@@ -100,8 +119,9 @@ async function main() {
   for (const s of stages) console.log(`| ${s.stage} | ${s.seconds.toFixed(2)} | ${s.rssAboveBaselineMB} |`);
   console.log(`| **total** | **${total.toFixed(2)}** | peak RSS ${result.peakRssMB} MiB (baseline ${result.baselineRssMB}) |`);
   console.log('');
-  console.log(`Memory held at the end above baseline: ${result.retainedAboveBaselineMB} MiB;`
-    + ` budget 64 B/object + 16 B/edge = ${result.budgetMB} MiB.`);
+  console.log(`Typed arrays held: tables ${result.tableArraysMB} MiB + graph ${result.graphArraysMB} MiB`
+    + ` = ${result.tableArraysMB + result.graphArraysMB} MiB; budget 64 B/object + 16 B/edge = ${result.budgetMB} MiB.`);
+  console.log(`RSS held at the end above baseline: ${result.retainedAboveBaselineMB} MiB.`);
   if (options.json !== null) fs.writeFileSync(options.json, `${JSON.stringify(result, null, 2)}\n`);
 }
 
