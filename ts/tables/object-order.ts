@@ -64,12 +64,13 @@ export function permutedCsr(first: Uint32Array, columns: Uint32Array[], order: U
   const rows = order.length;
   const nextFirst = new Uint32Array(rows + 1);
   for (let i = 0; i < rows; i++) nextFirst[i + 1] = nextFirst[i] + (first[order[i] + 1] - first[order[i]]);
-  // One column at a time, so only one extra column is alive at once.
+  // Plain loops: a subarray per row would allocate tens of millions of views.
   const nextColumns = columns.map((column) => {
     const out = new Uint32Array(column.length);
+    let to = 0;
     for (let i = 0; i < rows; i++) {
-      const from = first[order[i]];
-      out.set(column.subarray(from, first[order[i] + 1]), nextFirst[i]);
+      const row = order[i];
+      for (let from = first[row], end = first[row + 1]; from < end; from++) out[to++] = column[from];
     }
     return out;
   });
