@@ -25,6 +25,20 @@ export interface Command {
 /** The small real dump that ships with the package, analysed when no dump is named. */
 export const SAMPLE_DUMP = join(__dirname, '..', '..', 'testdata', 'sample.heapdump.gz');
 
+/** A mistake in how goheap was called: printed with the command's usage, exit status 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** A --limit style flag: a positive whole number, or the default when absent. */
+export function positiveIntegerFlag(args: Args, name: string, fallback: number): number {
+  const text = flagValue(args, name);
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new UsageError(`${name} must be a positive whole number, not "${text}"`);
+  return value;
+}
+
 export function flagValue(args: Args, name: string): string | undefined {
   const value = args.flags.get(name);
   return typeof value === 'string' ? value : undefined;

@@ -3,7 +3,7 @@
 import { decodeTimed, type DecodeResult } from '../decode/decode';
 import { parseBackendChoice } from '../decode/select';
 import { HeapGraph } from '../graph/heap-graph';
-import { flagValue, SAMPLE_DUMP, type Args } from './command';
+import { flagValue, SAMPLE_DUMP, UsageError, type Args } from './command';
 import { ProgressBar } from './progress';
 
 /** Flags of every command that reads a dump. */
@@ -14,7 +14,9 @@ export function dumpPath(args: Args): string {
 }
 
 export async function loadDump(args: Args): Promise<DecodeResult> {
-  const backend = parseBackendChoice(flagValue(args, '--backend'), '--backend');
+  // Without --backend, GOHEAP_BACKEND (or auto) decides, in selectBackend.
+  const flag = flagValue(args, '--backend');
+  const backend = flag === undefined ? undefined : parseBackendChoice(flag, '--backend');
   const window = flagValue(args, '--window');
   const bar = ProgressBar.forStderr('decoding');
   try {
@@ -37,7 +39,7 @@ export async function loadGraph(args: Args): Promise<HeapGraph> {
 /** Parses an address argument: 0x-prefixed hex or decimal. */
 export function parseAddress(text: string | undefined): bigint {
   if (text === undefined || !/^(0x[0-9a-fA-F]+|[0-9]+)$/.test(text)) {
-    throw new Error(`expected an address such as 0xc000012345, not "${text ?? ''}"`);
+    throw new UsageError(`expected an address such as 0xc000012345, not "${text ?? ''}"`);
   }
   return BigInt(text);
 }

@@ -2,7 +2,7 @@
 // connects it to the terminal; nothing else in goheap prints or exits.
 
 import { DumpFormatError, BackendUnavailableError } from '../errors';
-import type { Args, Command, Io } from './command';
+import { UsageError, type Args, type Command, type Io } from './command';
 import { doctor } from './commands/doctor';
 import { garbage } from './commands/garbage';
 import { goroutinesCommand } from './commands/goroutines';
@@ -32,7 +32,6 @@ function usage(): string {
   return lines.join('\n');
 }
 
-class UsageError extends Error {}
 
 export function parseArgs(argv: string[], command: Command): Args {
   const args: Args = { positional: [], flags: new Map() };

@@ -1,4 +1,4 @@
-import { flagValue, type Args, type Command, type Io } from '../command';
+import { positiveIntegerFlag, type Args, type Command, type Io } from '../command';
 import { formatBytes, formatCount, hex, table, toJson } from '../format';
 import { DUMP_FLAGS, dumpPath, loadGraph } from '../load';
 
@@ -8,7 +8,7 @@ export const garbage: Command = {
   summary: 'objects no root reaches (allocated since the last GC or not yet swept), largest first',
   flags: [...DUMP_FLAGS, '--limit N'],
   async run(args: Args, io: Io): Promise<number> {
-    const limit = Number(flagValue(args, '--limit') ?? 20);
+    const limit = positiveIntegerFlag(args, '--limit', 20);
     const graph = await loadGraph(args);
     const idom = graph.immediateDominator(); // -1: no root reaches it
     const unreachable: number[] = [];

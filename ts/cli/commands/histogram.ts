@@ -2,7 +2,7 @@ import { allocationSites } from '../../analysis/alloc-sites';
 import { groupByRoot, groupByShape, groupBySite, groupByType, type Grouping } from '../../analysis/groupings';
 import { histogram } from '../../analysis/histogram';
 import { groupShapes } from '../../types/shapes';
-import { flagValue, type Args, type Command, type Io } from '../command';
+import { flagValue, positiveIntegerFlag, UsageError, type Args, type Command, type Io } from '../command';
 import { formatBytes, formatCount, percent, table, toJson } from '../format';
 import { DUMP_FLAGS, dumpPath } from '../load';
 import { BINARY_FLAG, loadTypedDump } from '../typed-load';
@@ -17,10 +17,8 @@ export const histogramCommand: Command = {
   flags: [...DUMP_FLAGS, '--by GROUPING', BINARY_FLAG, '--limit N'],
   async run(args: Args, io: Io): Promise<number> {
     const by = (flagValue(args, '--by') ?? 'type') as By;
-    if (!GROUPINGS.includes(by)) throw new Error(`--by must be one of ${GROUPINGS.join(', ')}, not "${by}"`);
-    const limitText = flagValue(args, '--limit');
-    const limit = limitText === undefined ? undefined : Number(limitText);
-    if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new Error('--limit must be a positive whole number');
+    if (!GROUPINGS.includes(by)) throw new UsageError(`--by must be one of ${GROUPINGS.join(', ')}, not "${by}"`);
+    const limit = flagValue(args, '--limit') === undefined ? undefined : positiveIntegerFlag(args, '--limit', 1);
     const { graph, recovery, binary, naming } = await loadTypedDump(args, io);
     let grouping: Grouping;
     if (by === 'type') grouping = groupByType(recovery);

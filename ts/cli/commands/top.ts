@@ -1,5 +1,5 @@
 import { topRetainers } from '../../analysis/retainers';
-import { flagValue, type Args, type Command, type Io } from '../command';
+import { positiveIntegerFlag, type Args, type Command, type Io } from '../command';
 import { formatBytes, formatCount, hex, percent, table, toJson } from '../format';
 import { DUMP_FLAGS, dumpPath } from '../load';
 import { BINARY_FLAG, loadTypedDump } from '../typed-load';
@@ -10,8 +10,7 @@ export const top: Command = {
   summary: 'the largest retainers: objects and roots by the bytes they keep alive',
   flags: [...DUMP_FLAGS, '--limit N', BINARY_FLAG],
   async run(args: Args, io: Io): Promise<number> {
-    const limit = Number(flagValue(args, '--limit') ?? 20);
-    if (!Number.isInteger(limit) || limit < 1) throw new Error('--limit must be a positive whole number');
+    const limit = positiveIntegerFlag(args, '--limit', 20);
     const { graph, naming } = await loadTypedDump(args, io);
     const report = topRetainers(graph, limit, naming);
     if (args.flags.has('--json')) {
