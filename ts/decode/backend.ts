@@ -60,7 +60,7 @@ export interface Backend {
    * objects table in address order (ts/graph/address-index.ts JsPointerResolver is the
    * reference; every backend must give the same answers).
    */
-  createResolver?(objects: ObjectTable): PointerResolver;
+  createResolver(objects: ObjectTable): PointerResolver;
   /**
    * Immediate dominators from `root` (ts/graph/dominators.ts is the reference), where the
    * backend has a faster implementation; the graph uses the TypeScript one otherwise.

@@ -37,7 +37,7 @@ export interface GraphOptions {
 /** The backend that decoded the tables does the lookups too (native, wasm and js agree). */
 function defaultResolver(tables: DumpTables): (objects: ObjectTable) => PointerResolver {
   const backend = selectBackend(tables.backend);
-  return (objects) => backend.createResolver?.(objects) ?? new JsPointerResolver(objects);
+  return (objects) => backend.createResolver(objects);
 }
 
 function defaultDominators(tables: DumpTables): (graph: Csr, root: number) => DominatorResult {
