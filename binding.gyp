@@ -23,7 +23,7 @@
     {
       'target_name': 'goheap_core',
       'type': 'static_library',
-      'sources': ['native/core/decoder.cc', 'native/core/graph.cc'],
+      'sources': ['native/core/decoder.cc', 'native/core/graph.cc', 'native/core/scan.cc'],
       'direct_dependent_settings': {
         'include_dirs': ['native'],
       },

@@ -13,6 +13,7 @@
 
 #include "core/decoder.h"
 #include "core/graph.h"
+#include "core/scan.h"
 #include "core/status.h"
 
 namespace goheap {
@@ -446,10 +447,37 @@ Napi::Value JS_dominators(const Napi::CallbackInfo& info) {
   return result;
 }
 
+// scan(window, state) → {status, consumed, errorOffset, records, objects, pointerFields}: the
+// bare record walk of native/core/scan.h, on the calling thread (it is the benchmarks' ceiling,
+// so nothing sits between the call and the walk). errorOffset is relative to the window.
+Napi::Value JS_scan(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const char* fn = "scan";
+  Napi::Uint8Array window = RequireTypedArray<Napi::Uint8Array>(info, 0, napi_uint8_array,
+                                                                "Uint8Array", fn, "window");
+  Napi::Int32Array state = RequireTypedArray<Napi::Int32Array>(info, 1, napi_int32_array,
+                                                               "Int32Array", fn, "state");
+  if (state.ElementLength() < static_cast<size_t>(kStateLength)) {
+    Throw(env, ErrorKind::kRange, "ERR_OUT_OF_RANGE",
+          "scan: expected argument state to hold at least " + std::to_string(kStateLength) +
+              " elements");
+  }
+  ScanResult result = ScanRecords(window.Data(), window.ElementLength(), state.Data());
+  Napi::Object output = Napi::Object::New(env);
+  output.Set("status", Napi::Number::New(env, result.status));
+  output.Set("consumed", Napi::Number::New(env, static_cast<double>(result.consumed)));
+  output.Set("errorOffset", Napi::Number::New(env, static_cast<double>(result.error_at)));
+  output.Set("records", Napi::Number::New(env, static_cast<double>(result.records)));
+  output.Set("objects", Napi::Number::New(env, static_cast<double>(result.objects)));
+  output.Set("pointerFields", Napi::Number::New(env, static_cast<double>(result.pointer_words)));
+  return output;
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("Decoder", Decoder::DefineClass(env));
   exports.Set("Resolver", Resolver::DefineClass(env));
   exports.Set("dominators", Napi::Function::New<JS_dominators>(env, "dominators"));
+  exports.Set("scan", Napi::Function::New<JS_scan>(env, "scan"));
   exports.Set("abiVersion", Napi::Number::New(env, kAddonAbiVersion));
   exports.Set("napiVersion", Napi::Number::New(env, NAPI_VERSION));
   exports.Set("decodeStatus", MakeStatusTable(env));

@@ -30,6 +30,18 @@ interface NativeAddon {
   Resolver: new (addressLo: Uint32Array, addressHi: Uint32Array, size: Uint32Array) => PointerResolver;
   /** native/core/graph.h ComputeDominators (SEMI-NCA), on the calling thread. */
   dominators(firstEdgeIndex: Uint32Array, edgeTarget: Uint32Array, root: number): DominatorResult;
+  /** native/core/scan.h ScanRecords: the bare record walk the benchmarks use as their ceiling. */
+  scan?(window: Uint8Array, state: Int32Array): NativeScanResult;
+}
+
+/** What the addon's bare scan of one window reports (errorOffset is relative to the window). */
+export interface NativeScanResult {
+  status: number;
+  consumed: number;
+  errorOffset: number;
+  records: number;
+  objects: number;
+  pointerFields: number;
 }
 
 export interface NativeLoad {
@@ -191,4 +203,12 @@ export function nativeDecodeStatusValues(): Readonly<Record<string, number>> | n
   if (loadNativeBackend().backend === null) return null;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (require(addonPath()) as NativeAddon).decodeStatus;
+}
+
+/** The addon's bare record scan (the benchmarks' ceiling), or null without a native addon that has it. */
+export function nativeScan(): ((window: Uint8Array, state: Int32Array) => NativeScanResult) | null {
+  if (loadNativeBackend().backend === null) return null;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const addon = require(addonPath()) as NativeAddon;
+  return typeof addon.scan === 'function' ? addon.scan.bind(addon) : null;
 }
