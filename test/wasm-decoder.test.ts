@@ -109,8 +109,10 @@ describe('wasm › module', () => {
     const module = new WebAssembly.Module(Buffer.from(WASM_BASE64, 'base64'));
     expect(WebAssembly.Module.imports(module)).toEqual([]);
     expect(WebAssembly.Module.exports(module).map((e) => `${e.name}:${e.kind}`).sort()).toEqual([
-      'columnPointer:function', 'decodeWindow:function', 'limitOutput:function', 'memory:memory',
-      'reserve:function', 'statePointer:function', 'statusPointer:function', 'windowPointer:function',
+      'columnPointer:function', 'decodeWindow:function', 'indexObjects:function', 'limitOutput:function',
+      'loadObjects:function', 'memory:memory', 'reserve:function', 'reserveResolver:function',
+      'resolveBatch:function', 'resolverBatchPointer:function', 'resolverBatchRows:function',
+      'statePointer:function', 'statusPointer:function', 'windowPointer:function',
     ]);
   });
 
