@@ -13,3 +13,14 @@ export type { DumpSummary } from './analysis/summary';
 export { memStat, MEMSTATS_NAMES } from './tables/dump-tables';
 export type * from './tables/dump-tables';
 export { StringTable } from './tables/strings';
+export { openDump } from './api/open-dump';
+export type {
+  Dump, DumpHistogramOptions, DumpObject, GraphWorkOptions, HistogramGrouping, ObjectPointerField, ObjectReferrer,
+  OpenDumpOptions,
+} from './api/types';
+export { TableMemoryError } from './api/errors';
+export type { TableMemoryUse } from './api/errors';
+export { HeapGraph } from './graph/heap-graph';
+export type { Histogram, HistogramGroup } from './analysis/histogram';
+export type { RetainerReport, ObjectRetainer, RootRetainer } from './analysis/retainers';
+export type { GoroutineReport, GoroutineRow, GoroutineGroupRow } from './analysis/goroutines';

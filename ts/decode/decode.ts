@@ -18,6 +18,8 @@ export interface DecodeProgress {
   bytesTotal: number | null;
   /** Dump bytes decoded so far. */
   bytesDecoded: number;
+  /** Bytes the object columns of the tables hold so far (TableBuilder.objectColumnBytes). */
+  tableBytes: number;
 }
 
 export interface DecodeOptions {
@@ -94,7 +96,7 @@ export async function decodeDump(source: DumpSource, options: DecodeOptions = {}
       const out = await decoder.decodeWindow(view, windowOffset + start, state);
       tables.append(out, view, windowOffset + start);
       start += out.consumed;
-      options.onProgress?.(progressOf(input.progress(), windowOffset + start));
+      options.onProgress?.(progressOf(input.progress(), windowOffset + start, tables.objectColumnBytes));
 
       const status = out.status as DecodeStatus;
       if (status === DecodeStatus.Done) break;
@@ -145,8 +147,9 @@ export async function decodeDump(source: DumpSource, options: DecodeOptions = {}
   }
 }
 
-function progressOf(read: { done: number; total: number | null }, bytesDecoded: number): DecodeProgress {
-  return { bytesRead: read.done, bytesTotal: read.total, bytesDecoded };
+function progressOf(read: { done: number; total: number | null }, bytesDecoded: number,
+                    tableBytes: number): DecodeProgress {
+  return { bytesRead: read.done, bytesTotal: read.total, bytesDecoded, tableBytes };
 }
 
 /** Decodes and times it. */

@@ -378,6 +378,19 @@ export class TableBuilder {
     };
   }
 
+  /**
+   * Bytes the object and object-pointer-word columns hold so far (values, not spare capacity):
+   * nearly all of a large dump's tables, which grow with the heap. For memory caps.
+   */
+  get objectColumnBytes(): number {
+    let total = this.objectTypeAddress.length * 8;
+    for (const column of [this.addressLo, this.addressHi, this.size, this.contentOffset, this.firstWordLo,
+      this.firstWordHi, this.objectKind, this.firstFieldIndex, this.fieldOffset, this.fieldValueLo, this.fieldValueHi]) {
+      total += column.length * column.data.BYTES_PER_ELEMENT;
+    }
+    return total;
+  }
+
   get hasParams(): boolean {
     return this.params !== null;
   }
