@@ -20,15 +20,11 @@
 // Prints a markdown table for bench/RESULTS.md.
 'use strict';
 
-const childProcess = require('child_process');
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
-const zlib = require('zlib');
-const Benchmark = require('benchmark');
+const { root, requireDist: requireDistFor, readDump, bigheapDump, runBenchmark, machine } = require('./lib/common');
 
-const root = path.resolve(__dirname, '..');
-const dist = path.join(root, 'dist');
+const requireDist = (relative) => requireDistFor(relative, 'decode.bench');
 const WINDOW_BYTES = 8 << 20;
 const STATE_LENGTH = 8;
 const HEADER_VERSIONS = { 'go1.3': 13, 'go1.4': 14, 'go1.5': 15, 'go1.6': 16, 'go1.7': 17 };
@@ -36,15 +32,7 @@ const STATUS_DONE = 0;
 const STATUS_WINDOW_END = 1;
 const STATUS_NEED_MORE = 2;
 const STATUS_NEED_MORE_BLOB = 3;
-
-function requireDist(relative) {
-  const file = path.join(dist, relative);
-  if (!fs.existsSync(file)) {
-    console.error(`decode.bench: ${path.relative(root, file)} is missing; run \`npm run build:ts\` first`);
-    process.exit(2);
-  }
-  return require(file);
-}
+const STATUS_OUTPUT_FULL = 4;
 
 function parseArguments(argv) {
   const options = { fixtures: true, bigheaps: [], dumps: [], backends: null, levels: ['window', 'dump'], maxTime: 2, json: null };
@@ -65,21 +53,6 @@ function parseArguments(argv) {
     else throw new Error(`unknown option ${argument}`);
   }
   return options;
-}
-
-function readDump(file) {
-  const raw = fs.readFileSync(file);
-  return raw[0] === 0x1f && raw[1] === 0x8b ? zlib.gunzipSync(raw) : raw;
-}
-
-/** The dump bigheap writes for SPEC (built on first use, then cached in bench/cache). */
-function bigheapDump(spec) {
-  const result = childProcess.spawnSync(process.execPath, [path.join(root, 'scripts', 'build-fixtures.js'), '--bigheap', spec], {
-    cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const file = (result.stdout || '').trim().split('\n').pop();
-  if (result.status !== 0 || !file || !fs.existsSync(file)) throw new Error(`build-fixtures --bigheap ${spec} failed`);
-  return file;
 }
 
 function collectDumps(options) {
@@ -110,10 +83,14 @@ async function decodeWindows(decoder, bytes, sink) {
     sink(output);
     start += output.consumed;
     const atEnd = start + (length - output.consumed) >= bytes.length;
+    if (output.status === STATUS_OUTPUT_FULL) {
+      length = Math.min(WINDOW_BYTES, bytes.length - start); // drained: go on after what it decoded
+      continue;
+    }
     if (output.status === STATUS_DONE || output.status > STATUS_NEED_MORE_BLOB || atEnd) return output.status;
-    length = output.status === STATUS_WINDOW_END
-      ? Math.min(WINDOW_BYTES, bytes.length - start)
-      : Math.min(Math.max(2 * length, WINDOW_BYTES), bytes.length - start);
+    // A window grows only when not even one record fits in it (as in decodeDump).
+    const stuck = output.consumed === 0 && output.status !== STATUS_WINDOW_END;
+    length = Math.min(stuck ? Math.max(2 * length, WINDOW_BYTES) : WINDOW_BYTES, bytes.length - start);
   }
 }
 
@@ -140,29 +117,6 @@ async function fingerprint(backend, bytes) {
     decoder.close();
   }
   return { objects, fields, status, hash };
-}
-
-function runBenchmark(name, fn, maxTime) {
-  return new Promise((resolve, reject) => {
-    const bench = new Benchmark(name, {
-      defer: true,
-      maxTime,
-      minSamples: 5,
-      fn(deferred) {
-        fn().then(() => deferred.resolve(), (error) => { bench.error = error; deferred.resolve(); });
-      },
-      onComplete() {
-        if (bench.error) reject(bench.error);
-        else resolve(bench.stats);
-      },
-    });
-    bench.run({ async: true });
-  });
-}
-
-function machine() {
-  const cpus = os.cpus();
-  return `${cpus[0] ? cpus[0].model.trim() : 'unknown CPU'} × ${cpus.length}, ${os.platform()} ${os.release()}, Node ${process.version}`;
 }
 
 async function main() {

@@ -171,13 +171,15 @@ async function walkMemory(bytes: Uint8Array, step: Step): Promise<WalkCounts> {
     const out = await step(bytes.subarray(start, start + length), start, state);
     counts.objects += out.objects;
     counts.pointerFields += out.pointerFields;
+    const windowEnd = start + length;
     start += out.consumed;
     const status = out.status as DecodeStatus;
     if (status === DecodeStatus.Done) break;
-    if (status >= DecodeStatus.BadTag || start + (length - out.consumed) >= bytes.length) throw walkFailure(status, start);
-    length = status === DecodeStatus.WindowEnd
-      ? Math.min(DEFAULT_WINDOW_SIZE, bytes.length - start)
-      : Math.min(Math.max(2 * length, DEFAULT_WINDOW_SIZE), bytes.length - start);
+    if (status >= DecodeStatus.BadTag) throw walkFailure(status, start);
+    if (status !== DecodeStatus.OutputFull && windowEnd >= bytes.length) throw walkFailure(status, start);
+    // A window grows only when not even one record fits in it (as in decodeDump).
+    const stuck = out.consumed === 0 && (status === DecodeStatus.NeedMore || status === DecodeStatus.NeedMoreBlob);
+    length = Math.min(stuck ? Math.max(2 * length, DEFAULT_WINDOW_SIZE) : DEFAULT_WINDOW_SIZE, bytes.length - start);
   }
   counts.end = start;
   return counts;
@@ -204,6 +206,7 @@ async function walkFile(path: string, step: Step): Promise<WalkCounts> {
       start += out.consumed;
       const status = out.status as DecodeStatus;
       if (status === DecodeStatus.Done) break;
+      if (status === DecodeStatus.OutputFull) continue; // the rest of the same window
       if (status >= DecodeStatus.BadTag || ended) throw walkFailure(status, windowOffset + start);
       if (start === 0 && filled === capacity) {
         if (capacity >= MAX_WINDOW_SIZE) throw walkFailure(status, windowOffset);
