@@ -3,6 +3,7 @@
 // compiles the .ts files as the worker requires them, with the `typescript` package.
 
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { abortError, errorFrom, type ErrorMessage } from './errors';
@@ -16,16 +17,34 @@ export function liveWorkerCount(): number {
   return liveWorkers;
 }
 
+// Compiled files are cached by path, size and mtime in the temp folder: every worker would
+// otherwise compile the same modules again (about a second per worker).
 const TS_LOADER = `
 const fs = require('fs');
+const path = require('path');
+const crypto = require('crypto');
 const ts = require(process.env.GOHEAP_TS_COMPILER);
+const cacheDir = process.env.GOHEAP_TS_CACHE;
 require.extensions['.ts'] = (module, filename) => {
-  const source = fs.readFileSync(filename, 'utf8');
-  const output = ts.transpileModule(source, {
-    fileName: filename,
-    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
-  });
-  module._compile(output.outputText, filename);
+  const stat = fs.statSync(filename);
+  const key = crypto.createHash('sha1').update(filename + ':' + stat.size + ':' + stat.mtimeMs + ':' + ts.version).digest('hex');
+  const cached = path.join(cacheDir, key + '.js');
+  let code;
+  try {
+    code = fs.readFileSync(cached, 'utf8');
+  } catch {
+    code = ts.transpileModule(fs.readFileSync(filename, 'utf8'), {
+      fileName: filename,
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+    }).outputText;
+    try {
+      fs.mkdirSync(cacheDir, { recursive: true });
+      const temporary = cached + '.' + process.pid + '.' + require('worker_threads').threadId;
+      fs.writeFileSync(temporary, code);
+      fs.renameSync(temporary, cached);
+    } catch {}
+  }
+  module._compile(code, filename);
 };
 require(process.env.GOHEAP_WORKER_ENTRY);
 `;
@@ -39,6 +58,7 @@ export function startWorker(entry: WorkerEntry, workerData: unknown): Worker {
     const env = {
       ...process.env,
       GOHEAP_TS_COMPILER: require.resolve('typescript'),
+      GOHEAP_TS_CACHE: path.join(os.tmpdir(), 'goheap-ts-workers'),
       GOHEAP_WORKER_ENTRY: path.join(__dirname, `${entry}.ts`),
     };
     worker = new Worker(TS_LOADER, { eval: true, workerData, env });

@@ -4,6 +4,7 @@
 import { DumpFormatError, BackendUnavailableError } from '../errors';
 import { UsageError, type Args, type Command, type Io } from './command';
 import { benchCommand } from './commands/bench';
+import { batch } from './commands/batch';
 import { doctor } from './commands/doctor';
 import { garbage } from './commands/garbage';
 import { goroutinesCommand } from './commands/goroutines';
@@ -15,7 +16,7 @@ import { top } from './commands/top';
 import { ElfFormatError } from '../types/elf';
 import { BinaryMismatchError } from '../types/go-binary';
 
-const COMMANDS: Command[] = [summary, top, path, object, garbage, doctor, histogramCommand, goroutinesCommand, benchCommand];
+const COMMANDS: Command[] = [summary, top, path, object, garbage, doctor, histogramCommand, goroutinesCommand, benchCommand, batch];
 const DEFAULT_COMMAND = summary;
 
 function usage(): string {
