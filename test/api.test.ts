@@ -3,7 +3,10 @@
 // equal the in-process ones, that aborts stop the worker, that the event loop keeps turning,
 // and that concurrent opens do not interfere.
 
-import { createReadStream, readFileSync } from 'fs';
+import { execFileSync } from 'child_process';
+import { copyFileSync, createReadStream, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
 import { decodeDump } from '../ts/decode/decode';
 import { HeapGraph } from '../ts/graph/heap-graph';
 import { openDump, TableMemoryError, type Dump } from '../ts/index';
@@ -13,7 +16,7 @@ import { topRetainers } from '../ts/analysis/retainers';
 import { bigDump, BIG_HEAP_START, BIG_OBJECT_SIZE } from './support/big-dump';
 import { firstDifference } from './support/compare-tables';
 import type { DumpTables } from '../ts/tables/dump-tables';
-import { listFixtures, packageSample, parseAddress } from './support/fixtures';
+import { listFixtures, packageSample, parseAddress, REPO_ROOT } from './support/fixtures';
 
 const fixtures = listFixtures({ fresh: false });
 const BIG_OBJECTS = 550_000; // about 24 MB of dump
@@ -199,5 +202,90 @@ describe('openDump › maxTableBytes', () => {
 
   test('unknown options are named', async () => {
     await expect(openDump(big, { maxTableByte: 1 } as never)).rejects.toThrow(/unknown option "maxTableByte"/);
+  });
+});
+
+describe('the built package', () => {
+  // Built into a temporary package folder (each backend project builds its own, so parallel
+  // projects never write the same files), used from a scratch folder through node_modules.
+  const tsc = join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  let root: string;
+  let packageDir: string;
+  let scratch: string;
+  let bigFile: string;
+
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'goheap-package-'));
+    packageDir = join(root, 'goheap');
+    scratch = join(root, 'scratch');
+    mkdirSync(join(scratch, 'node_modules'), { recursive: true });
+    execFileSync(process.execPath, [tsc, '-p', join(REPO_ROOT, 'tsconfig.json'), '--outDir', join(packageDir, 'dist')]);
+    copyFileSync(join(REPO_ROOT, 'package.json'), join(packageDir, 'package.json'));
+    symlinkSync(join(REPO_ROOT, 'build'), join(packageDir, 'build'));
+    symlinkSync(packageDir, join(scratch, 'node_modules', 'goheap'));
+    bigFile = join(root, 'big.heapdump');
+    writeFileSync(bigFile, big);
+  }, 120000);
+
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  function node(script: string, name: string): string {
+    const file = join(scratch, name);
+    writeFileSync(file, script);
+    return execFileSync(process.execPath, [file], { cwd: scratch, encoding: 'utf8', env: process.env });
+  }
+
+  const cjs = (dump: string) => `
+const goheap = require('goheap');
+goheap.openDump(${JSON.stringify(dump)}).then(async (dump) => {
+  const top = await dump.topRetainers(1);
+  console.log(JSON.stringify({ objects: dump.tables.objects.count, backend: dump.backend, top: top.objects.length,
+    names: ['openDump', 'decodeDump', 'TableMemoryError', 'DumpFormatError'].filter((n) => typeof goheap[n] === 'function') }));
+  dump.close();
+});
+`;
+  const esm = (dump: string) => `
+import { openDump, DumpFormatError } from 'goheap';
+import goheap from 'goheap';
+const dump = await openDump(${JSON.stringify(dump)});
+console.log(JSON.stringify({ objects: dump.tables.objects.count, backend: dump.backend,
+  same: goheap.openDump === openDump, errors: typeof DumpFormatError }));
+dump.close();
+`;
+
+  test('require() and import() both work', () => {
+    const fixture = packageSample();
+    const expected = { backend: process.env.GOHEAP_BACKEND };
+    const required = JSON.parse(node(cjs(fixture.path), 'use.cjs'));
+    expect(required).toMatchObject({ backend: expected.backend, top: 1,
+      names: ['openDump', 'decodeDump', 'TableMemoryError', 'DumpFormatError'] });
+    const imported = JSON.parse(node(esm(fixture.path), 'use.mjs'));
+    expect(imported).toEqual({ objects: required.objects, backend: expected.backend, same: true, errors: 'function' });
+  });
+
+  test('both work with the proposed "exports" map too', () => {
+    const manifest = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
+    manifest.exports = {
+      '.': { types: './dist/index.d.ts', require: './dist/index.js', import: './dist/index.js', default: './dist/index.js' },
+      './package.json': './package.json',
+    };
+    writeFileSync(join(packageDir, 'package.json'), JSON.stringify(manifest, null, 2));
+    const fixture = packageSample();
+    expect(JSON.parse(node(cjs(fixture.path), 'exports.cjs')).names).toContain('openDump');
+    expect(JSON.parse(node(esm(fixture.path), 'exports.mjs')).same).toBe(true);
+  });
+
+  test("the README's example: a large dump opens while a timer keeps firing, another is aborted", () => {
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## As a library'));
+    const example = /```js\n([\s\S]*?)```/.exec(section)![1];
+    expect(example).toContain("'service.heapdump.gz'");
+    const script = example.replace("'service.heapdump.gz'", JSON.stringify(bigFile)).replace("'other.heapdump'", JSON.stringify(bigFile));
+    const output = node(script, 'example.mjs');
+    const ticks = /\((\d+) timer ticks meanwhile\)/.exec(output);
+    expect(ticks).not.toBeNull();
+    expect(Number(ticks![1])).toBeGreaterThan(0);
+    expect(output).toContain(`${BIG_OBJECTS} objects; top root: big tree`);
+    expect(output.trim().split('\n').pop()).toBe('AbortError');
   });
 });
