@@ -159,12 +159,13 @@ function runChild(dump, backends, ceiling, suite, maxTime) {
 
 /** One report per dump from the ceiling's and each backend's child reports. */
 function mergeReports(parts) {
-  const reports = parts.filter(Boolean);
+  // A report without rows (the ceiling's child without a native scan) says only why.
+  const reports = parts.filter((report) => report && report.rows.length > 0);
   if (reports.length === 0) return null;
   const merged = { ...reports[0], rows: [], skipped: [] };
   const ceilingReport = reports.find((r) => r.ceiling !== null);
   merged.ceiling = ceilingReport ? ceilingReport.ceiling : null;
-  merged.ceilingMissing = ceilingReport ? null : reports[0].ceilingMissing;
+  merged.ceilingMissing = ceilingReport ? null : (parts[0] && parts[0].ceilingMissing) || 'the ceiling run failed';
   const reference = reports[0].dump;
   for (const report of reports) {
     const agrees = report.dump.objects === reference.objects && report.dump.pointerFields === reference.pointerFields &&
