@@ -34,7 +34,7 @@ export function formatBenchReport(report: BenchReport, options: { machine?: bool
   lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of report.rows) lines.push(row(r));
   lines.push('');
-  if (report.ceilingMissing !== null) lines.push(`No ceiling: ${report.ceilingMissing}.`);
+  if (report.ceilingMissing !== null) lines.push(`No ceiling: ${report.ceilingMissing.replace(/\.?$/, '.')}`);
   for (const s of report.skipped) lines.push(`Skipped ${s.backend}: ${s.reason}`);
   return lines.join('\n').trimEnd();
 }
