@@ -9,6 +9,7 @@ import { runBatch } from '../ts/api/batch';
 import type { BatchRow } from '../ts/api/batch-report';
 import { liveWorkerCount } from '../ts/api/worker-host';
 import { main } from '../ts/cli/main';
+import { bigDump } from './support/big-dump';
 import { listFixtures } from './support/fixtures';
 
 const fixtures = listFixtures();
@@ -74,6 +75,23 @@ describe('runBatch', () => {
     setImmediate(() => controller.abort());
     const error = await running.catch((e: unknown) => e);
     expect((error as { name?: string }).name).toBe('AbortError');
+    expect(liveWorkerCount()).toBe(0);
+  });
+});
+
+describe('runBatch › abort while large dumps decode', () => {
+  // The native decoder must not have its thread terminated under it (that aborts the process):
+  // a worker inside it is asked to stop instead. Whatever the backend, the batch rejects with
+  // AbortError and no worker is left.
+  test.each([5, 30, 80])('abort after %i ms', async (delay) => {
+    const big = join(dir, 'big.heapdump');
+    writeFileSync(big, bigDump(400_000));
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), delay);
+    const outcome = await runBatch([big, big, big], { jobs: 2, signal: controller.signal })
+      .then(() => 'done', (e: unknown) => (e as { name?: string }).name);
+    clearTimeout(timer);
+    expect(['AbortError', 'done']).toContain(outcome);
     expect(liveWorkerCount()).toBe(0);
   });
 });

@@ -53,6 +53,10 @@ export interface BatchReportOptions {
   salvage?: boolean;
   /** How many retainers to keep (default 3). */
   limit?: number;
+  /** Stops the decode (after its current window). */
+  signal?: AbortSignal;
+  /** Called when decoding is over and the analysis begins. */
+  onDecoded?: () => void;
 }
 
 const hex = (value: bigint) => `0x${value.toString(16)}`;
@@ -61,7 +65,8 @@ const hex = (value: bigint) => `0x${value.toString(16)}`;
 export async function reportOnDump(path: string, options: BatchReportOptions): Promise<BatchDumpReport> {
   const started = process.hrtime.bigint();
   const limit = options.limit ?? 3;
-  const tables = await decodeDump(path, { backend: options.backend, salvage: options.salvage });
+  const tables = await decodeDump(path, { backend: options.backend, salvage: options.salvage, signal: options.signal });
+  options.onDecoded?.();
   const summary = summarize(tables, { sizeClassLimit: 0 });
   const graph = new HeapGraph(tables);
   try {

@@ -5,7 +5,7 @@
 import { availableParallelism } from 'os';
 import type { BackendChoice } from '../decode/select';
 import type { BatchDumpFailure, BatchRow } from './batch-report';
-import type { BatchJob } from './batch-worker';
+import type { BatchEvent, BatchJob, BatchStopMessage } from './batch-worker';
 import { abortError, describeError } from './errors';
 import { runInWorker } from './worker-host';
 
@@ -47,8 +47,19 @@ export async function runBatch(paths: readonly string[], options: BatchOptions =
     const path = paths[index];
     const started = process.hrtime.bigint();
     const job: BatchJob = { path, backend: options.backend, salvage: options.salvage, limit: options.limit };
+    // Until the worker says otherwise, assume the native decoder may be running in it.
+    let nativeRunning = true;
     try {
-      rows[index] = await runInWorker<BatchRow>('batch-worker', job, { signal });
+      rows[index] = await runInWorker<BatchRow, BatchEvent>('batch-worker', job, {
+        signal,
+        onEvent: (event) => {
+          nativeRunning = event.nativeRunning;
+        },
+        stop: (worker) => {
+          if (nativeRunning) worker.postMessage({ type: 'abort' } satisfies BatchStopMessage);
+          else void worker.terminate();
+        },
+      });
     } catch (error) {
       if (signal?.aborted) throw abortError(signal);
       const failure: BatchDumpFailure = {

@@ -81,6 +81,12 @@ export interface RunOptions<Event> {
   onEvent?: (event: Event, worker: Worker) => void;
   /** Called once the worker is running, e.g. to feed it input. */
   onStart?: (worker: Worker) => void;
+  /**
+   * How an abort stops the worker (default: terminate it). A worker inside the native addon
+   * must not be terminated (the addon aborts the process when its call outlives the thread);
+   * such a worker is asked to stop and is waited for.
+   */
+  stop?: (worker: Worker) => void;
 }
 
 /**
@@ -96,7 +102,8 @@ export function runInWorker<Result, Event = never>(entry: WorkerEntry, workerDat
     let outcome: { ok: true; result: Result } | { ok: false; error: unknown } | null = null;
     const onAbort = () => {
       if (outcome === null) outcome = { ok: false, error: abortError(signal) };
-      void worker.terminate();
+      if (options.stop !== undefined) options.stop(worker);
+      else void worker.terminate();
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     worker.on('message', (reply: WorkerReply<Result, Event>) => {
