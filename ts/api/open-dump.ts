@@ -1,7 +1,8 @@
-// openDump: decodes a dump off the main thread and wraps the tables in a Dump whose methods
-// compute the graph and the analyses on first use. Decoding runs in a worker thread for the
-// wasm and js backends; the native backend already decodes each window on a libuv thread, so
-// it runs here. Nothing is shared between two opened dumps but read-only code.
+// openDump: decodes a dump in a worker thread and wraps the tables in a Dump whose methods
+// compute the graph and the analyses on first use. The native backend runs in the worker too:
+// it decodes each window off the main thread anyway, but building the tables (copying columns,
+// sorting by address) would otherwise hold it. Nothing is shared between two opened dumps
+// but read-only code.
 
 import { goroutineReport, type GoroutineReport } from '../analysis/goroutines';
 import { allocationSites } from '../analysis/alloc-sites';
@@ -10,17 +11,16 @@ import { histogram, type Histogram } from '../analysis/histogram';
 import { rootName, topRetainers, type RetainerReport, type RootNaming } from '../analysis/retainers';
 import { summarize, type DumpSummary, type SummaryOptions } from '../analysis/summary';
 import type { BackendName } from '../decode/backend';
-import { decodeDump, type DecodeProgress } from '../decode/decode';
 import { BACKEND_CHOICES, selectBackend } from '../decode/select';
 import type { DumpSource } from '../decode/source';
 import { NO_OFFSET, type HeapGraph } from '../graph/heap-graph';
 import type { DumpTables } from '../tables/dump-tables';
 import { groupShapes } from '../types/shapes';
 import { objectTypeName, recoverTypes, type TypeRecovery } from '../types/recover';
-import type { DecodeEvent, DecodeInput, DecodeJob, StreamMessage } from './decode-worker';
+import type { DecodeEvent, DecodeInput, DecodeJob, StopMessage, StreamMessage } from './decode-worker';
 import { abortError } from './errors';
 import { buildGraph } from './graph-build';
-import { checkFinishedTables, checkTableBytes } from './table-limit';
+import { checkFinishedTables } from './table-limit';
 import { unpackTables, type PackedTables } from './table-transfer';
 import type {
   Dump, DumpHistogramOptions, DumpObject, GraphWorkOptions, HistogramGrouping, OpenDump, OpenDumpOptions,
@@ -55,40 +55,11 @@ function isByteArray(source: DumpSource): source is Uint8Array {
   return source instanceof Uint8Array;
 }
 
-/** Reports progress to the caller and enforces the memory cap. */
-function progressHandler(options: OpenDumpOptions): (progress: DecodeProgress) => void {
-  return (progress) => {
-    if (options.maxTableBytes !== undefined) checkTableBytes(progress, options.maxTableBytes);
-    options.onProgress?.(progress);
-  };
-}
-
-/** Native: decodeDump here (each window is decoded off-thread); an abort rejects at once. */
-function decodeHere(source: DumpSource, options: OpenDumpOptions): Promise<DumpTables> {
-  const { signal } = options;
-  const stop = new AbortController();
-  const decoding = decodeDump(source, {
-    backend: 'native',
-    windowSize: options.windowSize,
-    salvage: options.salvage,
-    onProgress: progressHandler(options),
-    signal: stop.signal,
-  });
-  if (signal === undefined) return decoding;
-  return new Promise<DumpTables>((resolve, reject) => {
-    const onAbort = () => {
-      // The window being decoded finishes on its thread, then decodeDump stops and lets go.
-      stop.abort(signal.reason);
-      decoding.catch(() => undefined);
-      reject(abortError(signal));
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    decoding.then(resolve, (error) => reject(signal.aborted ? abortError(signal) : error))
-      .finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
-
-/** Wasm and js: decodeDump in a worker thread, the tables transferred back. */
+/**
+ * decodeDump in a worker thread, the tables transferred back. An abort terminates the worker,
+ * except while the native decoder runs in it: then it is asked to stop after its current
+ * window (terminating a thread under the addon aborts the process).
+ */
 async function decodeInWorker(source: DumpSource, backend: BackendName, options: OpenDumpOptions): Promise<DumpTables> {
   let input: DecodeInput;
   let chunks: AsyncIterator<unknown> | null = null;
@@ -128,6 +99,10 @@ async function decodeInWorker(source: DumpSource, backend: BackendName, options:
         if (event.kind === 'pull') feed(worker);
         else options.onProgress?.(event.progress);
       },
+      stop: (worker) => {
+        if (backend === 'native') worker.postMessage({ type: 'abort' } satisfies StopMessage);
+        else void worker.terminate();
+      },
     });
     return unpackTables(packed);
   } finally {
@@ -140,7 +115,7 @@ export const openDump: OpenDump = async (source, options = {}) => {
   const { signal } = options;
   if (signal?.aborted) throw abortError(signal);
   const backend = selectBackend(options.backend).name;
-  const tables = backend === 'native' ? await decodeHere(source, options) : await decodeInWorker(source, backend, options);
+  const tables = await decodeInWorker(source, backend, options);
   if (options.maxTableBytes !== undefined) checkFinishedTables(tables, options.maxTableBytes);
   if (signal?.aborted) throw abortError(signal);
   const contents = typeof source === 'string' || isByteArray(source) ? source : undefined;
