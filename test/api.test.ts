@@ -84,6 +84,15 @@ describe('openDump › the Dump', () => {
     expect(report.objects.map((o) => o.retainedBytes)).toEqual(topRetainers(reference, 5).objects.map((o) => o.retainedBytes));
   });
 
+  test('dominators from the worker thread equal the in-process ones', async () => {
+    const fromWorker = await buildGraph(dump.tables, undefined, 0);
+    const reference = new HeapGraph(dump.tables);
+    expect(firstDifference(inThisRealm(fromWorker.immediateDominator()), inThisRealm(reference.immediateDominator()))).toBeNull();
+    expect(firstDifference(inThisRealm(fromWorker.retainedBytes()), inThisRealm(reference.retainedBytes()))).toBeNull();
+    expect(firstDifference(inThisRealm(fromWorker.retainedCount()), inThisRealm(reference.retainedCount()))).toBeNull();
+    expect(liveWorkerCount()).toBe(0);
+  });
+
   test('histogram, goroutines, object', async () => {
     const histogram = await dump.histogram({ by: 'shape', limit: 5 });
     expect(histogram.groups.length).toBeLessThanOrEqual(5);

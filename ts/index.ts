@@ -19,6 +19,9 @@ export type {
   OpenDumpOptions,
 } from './api/types';
 export { TableMemoryError } from './api/errors';
+export { runBatch } from './api/batch';
+export type { BatchOptions } from './api/batch';
+export type { BatchRow, BatchDumpReport, BatchDumpFailure, BatchRetainer } from './api/batch-report';
 export type { TableMemoryUse } from './api/errors';
 export { HeapGraph } from './graph/heap-graph';
 export type { Histogram, HistogramGroup } from './analysis/histogram';
