@@ -121,6 +121,15 @@ describe('goheap batch', () => {
     expect(JSON.parse(err[0]).totals).toMatchObject({ dumps: 2, read: 1, failed: 1 });
   });
 
+  test('usage mistakes: exit code 2 with the usage', async () => {
+    for (const argv of [['batch'], ['batch', fixtures[0].path, '--jobs', '0']]) {
+      const { out, err, io } = collect();
+      expect(await main(argv, io)).toBe(2);
+      expect(out).toEqual([]);
+      expect(err.join('\n')).toMatch(/goheap batch DUMP\.\.\./);
+    }
+  });
+
   test('all good dumps: exit code 0', async () => {
     const { io } = collect();
     expect(await main(['batch', fixtures[0].path], io)).toBe(0);

@@ -1,7 +1,7 @@
 import { runBatch, defaultJobs } from '../../api/batch';
 import type { BatchRow } from '../../api/batch-report';
 import { parseBackendChoice } from '../../decode/select';
-import { flagValue, type Args, type Command, type Io } from '../command';
+import { flagValue, positiveIntegerFlag, UsageError, type Args, type Command, type Io } from '../command';
 import { formatBytes, formatCount } from '../format';
 
 export const batch: Command = {
@@ -11,9 +11,9 @@ export const batch: Command = {
   flags: ['--jobs N', '--json', '--limit N', '--backend NAME', '--salvage'],
   async run(args: Args, io: Io): Promise<number> {
     const paths = args.positional;
-    if (paths.length === 0) throw new Error('goheap batch: name at least one dump');
-    const jobs = positiveFlag(args, '--jobs') ?? defaultJobs(paths.length);
-    const limit = positiveFlag(args, '--limit') ?? 3;
+    if (paths.length === 0) throw new UsageError('name at least one dump');
+    const jobs = positiveIntegerFlag(args, '--jobs', defaultJobs(paths.length));
+    const limit = positiveIntegerFlag(args, '--limit', 3);
     const json = args.flags.has('--json');
     const backendFlag = flagValue(args, '--backend');
     const started = process.hrtime.bigint();
@@ -44,14 +44,6 @@ export const batch: Command = {
     return totals.failed === 0 ? 0 : 1;
   },
 };
-
-function positiveFlag(args: Args, name: string): number | undefined {
-  const text = flagValue(args, name);
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive whole number, not "${text}"`);
-  return value;
-}
 
 function textLine(row: BatchRow): string {
   if (!row.ok) {
