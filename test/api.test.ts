@@ -6,6 +6,7 @@
 import { execFileSync } from 'child_process';
 import { copyFileSync, createReadStream, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
+import { Readable } from 'stream';
 import { join } from 'path';
 import { decodeDump } from '../ts/decode/decode';
 import { HeapGraph } from '../ts/graph/heap-graph';
@@ -131,6 +132,26 @@ describe('openDump › abort', () => {
     expect(error).toBeInstanceOf(DOMException);
     expect(windows).toBeGreaterThanOrEqual(2);
     expect(liveWorkerCount()).toBe(0);
+  });
+
+  test('an onProgress that throws stops the decode with its error', async () => {
+    const error = await openDump(big, { windowSize: 64 << 10, onProgress: () => { throw new Error('no thanks'); } })
+      .catch((e: unknown) => e);
+    expect((error as Error).message).toBe('no thanks');
+    expect(liveWorkerCount()).toBe(0);
+  });
+
+  test('a stream of string chunks and small pooled buffers', async () => {
+    const file = packageSample().path;
+    const expected = await decodeDump(file);
+    const bytes = readFileSync(file);
+    // Small Buffer.from copies share Node's pool: moving one to the worker must not detach it.
+    const pieces = Array.from({ length: Math.ceil(bytes.length / 1000) }, (_, i) => Buffer.from(bytes.subarray(i * 1000, (i + 1) * 1000)));
+    const dump = await openDump(Readable.from(pieces));
+    expect(sameTables(dump.tables, expected)).toBeNull();
+    dump.close();
+    const witness = Buffer.from('still here');
+    expect(witness.toString()).toBe('still here');
   });
 
   test('an aborted signal rejects before any work', async () => {

@@ -82,7 +82,8 @@ async function decodeInWorker(source: DumpSource, backend: BackendName, options:
         if (next.done) message = { type: 'end' };
         else {
           const chunk = next.value;
-          const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : new Uint8Array(chunk as Uint8Array);
+          // A copy of its own: a chunk may sit in a shared pool buffer, which must not move.
+          const bytes = new Uint8Array(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Uint8Array));
           worker.postMessage({ type: 'chunk', bytes }, [bytes.buffer as ArrayBuffer]);
           return;
         }

@@ -100,10 +100,13 @@ export function runInWorker<Result, Event = never>(entry: WorkerEntry, workerDat
   return new Promise<Result>((resolve, reject) => {
     const worker = startWorker(entry, workerData);
     let outcome: { ok: true; result: Result } | { ok: false; error: unknown } | null = null;
-    const onAbort = () => {
-      if (outcome === null) outcome = { ok: false, error: abortError(signal) };
+    const halt = () => {
       if (options.stop !== undefined) options.stop(worker);
       else void worker.terminate();
+    };
+    const onAbort = () => {
+      if (outcome === null) outcome = { ok: false, error: abortError(signal) };
+      halt();
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     worker.on('message', (reply: WorkerReply<Result, Event>) => {
@@ -112,8 +115,9 @@ export function runInWorker<Result, Event = never>(entry: WorkerEntry, workerDat
         try {
           options.onEvent?.(reply.event, worker);
         } catch (error) {
+          // The caller's handler failed (an onProgress that throws): stop and report that.
           outcome = { ok: false, error };
-          void worker.terminate();
+          halt();
         }
       } else if (reply.type === 'result') {
         outcome = { ok: true, result: reply.result };
