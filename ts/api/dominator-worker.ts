@@ -2,10 +2,15 @@
 // edges and object sizes; the three result columns are transferred back.
 
 import { parentPort, workerData } from 'worker_threads';
+import type { BackendName } from '../decode/backend';
+import { selectBackend } from '../decode/select';
 import { dominators } from '../graph/dominators';
+import { retainedSums } from '../graph/retained';
 import { describeError } from './errors';
 
 export interface DominatorJob {
+  /** The backend that decoded the dump: its dominators run here too (native is fastest). */
+  backend: BackendName;
   nodeCount: number;
   objectCount: number;
   virtualRoot: number;
@@ -20,28 +25,12 @@ export interface DominatorColumns {
   retainedCount: Uint32Array;
 }
 
-/** As HeapGraph sums them: each node's subtree of the dominator tree, itself included. */
+/** What HeapGraph computes on first use, here off the main thread. */
 export function dominatorColumns(job: DominatorJob): DominatorColumns {
-  const { immediateDominator, preorder } = dominators(job, job.virtualRoot);
-  const retainedBytes = new Float64Array(job.nodeCount);
-  const retainedCount = new Uint32Array(job.nodeCount);
-  const size = job.objectSize;
-  for (let i = 0; i < preorder.length; i++) {
-    const node = preorder[i];
-    if (node < job.objectCount) {
-      retainedBytes[node] = size[node];
-      retainedCount[node] = 1;
-    }
-  }
-  // Children come after their dominator in preorder: a reverse sweep completes each subtree
-  // before adding it to its dominator.
-  for (let i = preorder.length - 1; i > 0; i--) {
-    const node = preorder[i];
-    const dominator = immediateDominator[node];
-    retainedBytes[dominator] += retainedBytes[node];
-    retainedCount[dominator] += retainedCount[node];
-  }
-  return { immediateDominator, retainedBytes, retainedCount };
+  const compute = selectBackend(job.backend).dominators ?? dominators;
+  const { immediateDominator, preorder } = compute(job, job.virtualRoot);
+  const { bytes, count } = retainedSums(immediateDominator, preorder, job.nodeCount, job.objectCount, job.objectSize);
+  return { immediateDominator, retainedBytes: bytes, retainedCount: count };
 }
 
 if (parentPort !== null && (workerData as { kind?: string } | null)?.kind === 'dominators') {

@@ -13,16 +13,6 @@ import { runInWorker } from './worker-host';
  */
 export const IN_THREAD_NODE_LIMIT = 50_000;
 
-/**
- * Gives `graph` dominator columns computed elsewhere. HeapGraph computes them lazily into
- * private fields and has no public setter; this is the one place that reaches in (bracket
- * access keeps the field names type-checked).
- */
-function adoptDominators(graph: HeapGraph, columns: DominatorColumns): void {
-  graph['idom'] = columns.immediateDominator;
-  graph['retained'] = { bytes: columns.retainedBytes, count: columns.retainedCount };
-}
-
 export async function buildGraph(tables: DumpTables, signal?: AbortSignal,
                                  inThreadNodeLimit = IN_THREAD_NODE_LIMIT): Promise<HeapGraph> {
   if (signal?.aborted) throw abortError(signal);
@@ -32,6 +22,7 @@ export async function buildGraph(tables: DumpTables, signal?: AbortSignal,
     return graph;
   }
   const job: DominatorJob = {
+    backend: tables.backend,
     nodeCount: graph.nodeCount,
     objectCount: graph.objectCount,
     virtualRoot: graph.virtualRoot,
@@ -42,7 +33,7 @@ export async function buildGraph(tables: DumpTables, signal?: AbortSignal,
   try {
     // The job's arrays are copied into the worker; the graph keeps its own.
     const columns = await runInWorker<DominatorColumns>('dominator-worker', { kind: 'dominators', job }, { signal });
-    adoptDominators(graph, columns);
+    graph.adoptDominators(columns.immediateDominator, { bytes: columns.retainedBytes, count: columns.retainedCount });
   } catch (error) {
     graph.close();
     throw error;

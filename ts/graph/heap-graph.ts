@@ -17,6 +17,7 @@ import { u32Column, u8Column } from '../tables/columns';
 import { selectBackend } from '../decode/select';
 import { JsPointerResolver, type PointerResolver } from './address-index';
 import { dominators, type Csr, type DominatorResult } from './dominators';
+import { retainedSums, type RetainedColumns } from './retained';
 import { RootKind, type RootTable } from './roots';
 
 export const NO_DISTANCE = -1;
@@ -69,7 +70,7 @@ export class HeapGraph {
   private resolver: PointerResolver;
 
   private idom: Int32Array | null = null;
-  private retained: { bytes: Float64Array; count: Uint32Array } | null = null;
+  private retained: RetainedColumns | null = null;
   private distances: Int32Array | null = null;
   private reverse: { firstReferrerIndex: Uint32Array; referrerEdge: Uint32Array; edgeSource: Uint32Array } | null = null;
 
@@ -282,26 +283,9 @@ export class HeapGraph {
     const { immediateDominator, preorder } = compute(this, this.virtualRoot);
     this.options.onStage?.('dominators', secondsSince(started));
     started = process.hrtime.bigint();
-    const bytes = new Float64Array(this.nodeCount);
-    const count = new Uint32Array(this.nodeCount);
-    const size = this.objects.size;
-    for (let i = 0; i < preorder.length; i++) {
-      const node = preorder[i];
-      if (node < this.objectCount) {
-        bytes[node] = size[node];
-        count[node] = 1;
-      }
-    }
-    // Children come after their dominator in preorder, so a reverse sweep adds each subtree
-    // into its dominator once it is complete.
-    for (let i = preorder.length - 1; i > 0; i--) {
-      const node = preorder[i];
-      const dominator = immediateDominator[node];
-      bytes[dominator] += bytes[node];
-      count[dominator] += count[node];
-    }
+    const retained = retainedSums(immediateDominator, preorder, this.nodeCount, this.objectCount, this.objects.size);
     this.idom = immediateDominator;
-    this.retained = { bytes, count };
+    this.retained = retained;
     this.options.onStage?.('retained', secondsSince(started));
   }
 
@@ -327,6 +311,18 @@ export class HeapGraph {
       for (let c = firstChild[node]; c < firstChild[node + 1]; c++) order[tail++] = children[c];
     }
     return { immediateDominator: idom, preorder: order };
+  }
+
+  /**
+   * Gives the graph dominator columns computed elsewhere (a worker thread) from this graph's
+   * own edges, instead of computing them here on first use.
+   */
+  adoptDominators(immediateDominator: Int32Array, retained: RetainedColumns): void {
+    if (immediateDominator.length !== this.nodeCount || retained.bytes.length !== this.nodeCount) {
+      throw new RangeError('adoptDominators: columns of another graph');
+    }
+    this.idom = immediateDominator;
+    this.retained = retained;
   }
 
   /** Bytes each node keeps alive (itself included); 0 for unreachable nodes. */
