@@ -40,13 +40,24 @@ export interface RetainerReport {
   rootCandidates: number;
 }
 
-/** The `limit` largest of `count` candidates by retained bytes, ties by lower key. */
-function largest(count: number, bytes: (i: number) => number, key: (i: number) => bigint | number,
-                 keep: (i: number) => boolean, limit: number): number[] {
+/**
+ * The `limit` largest of `count` candidates by retained bytes, ties by lower index (objects
+ * are in address order, so that is the lower address). One pass keeping a short sorted list:
+ * no sort of millions of candidates.
+ */
+function largest(count: number, bytes: (i: number) => number, keep: (i: number) => boolean,
+                 limit: number): number[] {
   const chosen: number[] = [];
-  for (let i = 0; i < count; i++) if (keep(i)) chosen.push(i);
-  chosen.sort((a, b) => bytes(b) - bytes(a) || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-  return chosen.slice(0, limit);
+  for (let i = 0; i < count; i++) {
+    if (!keep(i)) continue;
+    const b = bytes(i);
+    if (chosen.length === limit && b <= bytes(chosen[limit - 1])) continue;
+    let at = chosen.length;
+    while (at > 0 && bytes(chosen[at - 1]) < b) at--;
+    chosen.splice(at, 0, i);
+    if (chosen.length > limit) chosen.pop();
+  }
+  return chosen;
 }
 
 /** A name for a root node that a person can find in their program. */
@@ -93,7 +104,7 @@ export function topRetainers(graph: HeapGraph, limit = 20, naming?: RootNaming):
   const idom = graph.immediateDominator();
   const reach = graph.reachability();
   const objectCount = graph.objectCount;
-  const objects = largest(objectCount, (i) => retainedBytes[i], (i) => graph.address(i),
+  const objects = largest(objectCount, (i) => retainedBytes[i],
     (i) => idom[i] >= 0, limit).map((i) => ({
     objectIndex: i,
     address: graph.address(i),
@@ -103,7 +114,7 @@ export function topRetainers(graph: HeapGraph, limit = 20, naming?: RootNaming):
     retainedCount: retainedCount[i],
   }));
   // Roots that hold nothing are left out.
-  const roots = largest(graph.roots.count, (r) => retainedBytes[objectCount + r], (r) => r,
+  const roots = largest(graph.roots.count, (r) => retainedBytes[objectCount + r],
     (r) => retainedBytes[objectCount + r] > 0, limit).map((r) => ({
     rootIndex: r,
     kind: ROOT_KIND_NAMES[graph.roots.kind[r] as RootKind],
