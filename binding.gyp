@@ -35,7 +35,9 @@
         'goheap_core',
         "<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except",
       ],
-      'defines': ['NAPI_VERSION=8', 'NODE_ADDON_API_DISABLE_DEPRECATED'],
+      # A worker thread terminated while a decode runs must not abort the process: errors that
+      # can no longer be thrown into a dying environment are dropped (node-addon-api's switch).
+      'defines': ['NAPI_VERSION=8', 'NODE_ADDON_API_DISABLE_DEPRECATED', 'NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS'],
     },
   ],
 }
