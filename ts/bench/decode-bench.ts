@@ -14,7 +14,8 @@ import * as os from 'os';
 import { basename } from 'path';
 import { gunzipSync } from 'zlib';
 import type { Backend, BackendName } from '../decode/backend';
-import { decodeDump, DEFAULT_WINDOW_SIZE, MAX_WINDOW_SIZE } from '../decode/decode';
+import { decodeDump, DEFAULT_WINDOW_SIZE } from '../decode/decode';
+import { DumpWindow } from '../decode/window';
 import { nativeScan } from '../decode/native';
 import { backendStatus, selectBackend } from '../decode/select';
 import { openSource } from '../decode/source';
@@ -189,42 +190,25 @@ async function walkMemory(bytes: Uint8Array, step: Step): Promise<WalkCounts> {
 async function walkFile(path: string, step: Step): Promise<WalkCounts> {
   const input = await openSource(path);
   try {
-    let capacity = DEFAULT_WINDOW_SIZE;
-    let window = new Uint8Array(capacity);
-    let filled = await input.read(window, 0, capacity);
-    let ended = filled < capacity;
-    const header = headerOf(window.subarray(0, filled));
+    const window = await DumpWindow.open(input, DEFAULT_WINDOW_SIZE);
+    const header = headerOf(window.view());
+    window.consume(header.length);
     const state = new Int32Array(STATE_LENGTH);
     state[StateIndex.HeaderVersion] = header.version;
-    let start = header.length;
-    let windowOffset = 0;
     const counts: WalkCounts = { objects: 0, pointerFields: 0, end: 0 };
     for (;;) {
-      const out = await step(window.subarray(start, filled), windowOffset + start, state);
+      const out = await step(window.view(), window.viewOffset, state);
       counts.objects += out.objects;
       counts.pointerFields += out.pointerFields;
-      start += out.consumed;
+      window.consume(out.consumed);
       const status = out.status as DecodeStatus;
       if (status === DecodeStatus.Done) break;
       if (status === DecodeStatus.OutputFull) continue; // the rest of the same window
-      if (status >= DecodeStatus.BadTag || ended) throw walkFailure(status, windowOffset + start);
-      if (start === 0 && filled === capacity) {
-        if (capacity >= MAX_WINDOW_SIZE) throw walkFailure(status, windowOffset);
-        capacity = Math.min(capacity * 2, MAX_WINDOW_SIZE);
-        const grown = new Uint8Array(capacity);
-        grown.set(window.subarray(0, filled));
-        window = grown;
-      } else if (start > 0) {
-        window.copyWithin(0, start, filled);
-        filled -= start;
-        windowOffset += start;
-        start = 0;
+      if (status >= DecodeStatus.BadTag || window.ended || !(await window.refill())) {
+        throw walkFailure(status, window.viewOffset);
       }
-      const read = await input.read(window, filled, capacity - filled);
-      filled += read;
-      ended = filled < capacity;
     }
-    counts.end = windowOffset + start;
+    counts.end = window.viewOffset;
     return counts;
   } finally {
     await input.close();

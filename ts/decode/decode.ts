@@ -10,6 +10,9 @@ import { endOfInputError, headerError, recordTooLargeError, statusError } from '
 import { selectBackend, type BackendChoice } from './select';
 import { openSource, type DumpSource } from './source';
 import { DecodeStatus, STATE_LENGTH, StateIndex } from './status';
+import { DumpWindow, MAX_WINDOW_SIZE } from './window';
+
+export { MAX_WINDOW_SIZE };
 
 export interface DecodeProgress {
   /** Input bytes read so far (compressed bytes for a gzip file). */
@@ -36,9 +39,6 @@ export interface DecodeOptions {
 }
 
 export const DEFAULT_WINDOW_SIZE = 8 << 20;
-const MIN_WINDOW_SIZE = 64;
-/** No record may need a window larger than this (blobs are < 2 GiB; a few fields besides). */
-export const MAX_WINDOW_SIZE = 2 ** 31 + (1 << 20);
 const MAX_HEADER_LENGTH = 32;
 
 const HEADER_VERSIONS: Record<string, number> = {
@@ -76,71 +76,45 @@ export async function decodeDump(source: DumpSource, options: DecodeOptions = {}
   const input = await openSource(source);
   const decoder = backend.createDecoder();
   try {
-    let capacity = Math.max(MIN_WINDOW_SIZE, Math.floor(options.windowSize ?? DEFAULT_WINDOW_SIZE));
-    let window = new Uint8Array(capacity);
-    let filled = await input.read(window, 0, capacity);
-    let ended = filled < capacity;
-
-    const [header, headerVersion, headerLength] = parseHeader(window, filled);
+    const window = await DumpWindow.open(input, options.windowSize ?? DEFAULT_WINDOW_SIZE);
+    const head = window.view();
+    const [header, headerVersion, headerLength] = parseHeader(head, head.length);
+    window.consume(headerLength);
     const state = new Int32Array(STATE_LENGTH);
     state[StateIndex.HeaderVersion] = headerVersion;
     const tables = new TableBuilder(header, headerVersion);
-
-    let start = headerLength; // window position of the next undecoded record
-    let windowOffset = 0; // dump offset of window[0]
     let salvage: SalvageReport | null = null;
 
     for (;;) {
       signal?.throwIfAborted();
-      const view = window.subarray(start, filled);
-      const out = await decoder.decodeWindow(view, windowOffset + start, state);
-      tables.append(out, view, windowOffset + start);
-      start += out.consumed;
-      options.onProgress?.(progressOf(input.progress(), windowOffset + start, tables.objectColumnBytes));
+      const view = window.view();
+      const viewOffset = window.viewOffset;
+      const out = await decoder.decodeWindow(view, viewOffset, state);
+      tables.append(out, view, viewOffset);
+      window.consume(out.consumed);
+      options.onProgress?.(progressOf(input.progress(), window.viewOffset, tables.objectColumnBytes));
 
       const status = out.status as DecodeStatus;
       if (status === DecodeStatus.Done) break;
       if (status === DecodeStatus.OutputFull) continue;
+      // Otherwise the window ended (inside a record or between two): read more, unless the
+      // input is over, the record cannot fit any window, or the dump is broken here.
       let failure: DumpFormatError | null = null;
-      if (status >= DecodeStatus.BadTag) {
-        failure = statusError(out);
-      } else if (ended) {
-        failure = endOfInputError(out, windowOffset + filled);
-      } else {
-        // Keep the unfinished record, grow only if it already fills the window, read more.
-        if (start === 0 && filled === capacity) {
-          if (capacity >= MAX_WINDOW_SIZE) {
-            failure = recordTooLargeError(out, MAX_WINDOW_SIZE);
-          } else {
-            capacity = Math.min(capacity * 2, MAX_WINDOW_SIZE);
-            const grown = new Uint8Array(capacity);
-            grown.set(window.subarray(0, filled));
-            window = grown;
-          }
-        } else if (start > 0) {
-          window.copyWithin(0, start, filled);
-          filled -= start;
-          windowOffset += start;
-          start = 0;
-        }
-        if (failure === null) {
-          const read = await input.read(window, filled, capacity - filled);
-          filled += read;
-          ended = filled < capacity;
-          continue;
-        }
-      }
+      if (status >= DecodeStatus.BadTag) failure = statusError(out);
+      else if (window.ended) failure = endOfInputError(out, window.readOffset);
+      else if (!(await window.refill())) failure = recordTooLargeError(out, MAX_WINDOW_SIZE);
+      if (failure === null) continue;
       // Salvage keeps whole records, but a dump cut before its Params record has none to keep.
       if (!options.salvage || !tables.hasParams) throw failure;
       salvage = {
         code: failure.code,
         offset: failure.offset,
         message: failure.message,
-        keptBytes: windowOffset + start,
+        keptBytes: window.viewOffset,
       };
       break;
     }
-    return tables.finish(backend.name, windowOffset + start, salvage);
+    return tables.finish(backend.name, window.viewOffset, salvage);
   } finally {
     decoder.close();
     await input.close();
