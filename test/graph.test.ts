@@ -169,6 +169,38 @@ describe('heap graph on synthetic shapes', () => {
     checkInvariants(graph, true);
   });
 
+  test('go1.3 objects take their pointer words from their type, by kind (single, array, channel, conservative)', async () => {
+    const T = 0x400000n; // type: 24 bytes, a Ptr at 0 and an Eface at 8 (words 8 and 16)
+    const A = HEAP;
+    const B = HEAP + 0x100n;
+    const C = HEAP + 0x200n;
+    const D = HEAP + 0x300n;
+    const E = HEAP + 0x400n;
+    const F = HEAP + 0x500n;
+    const w = new DumpWriter({ version: 13 });
+    w.header().params({ heapStart: HEAP, heapEnd: HEAP + 0x1000n, ncpu: 1, hchanSize: 32 });
+    w.type({ address: T, size: 24, name: 'main.T', ptrData: true, fields: [[1, 0], [5, 8]] });
+    // A: one T whose Ptr holds B and whose Eface data word holds C (its type word is not heap).
+    w.object({ address: A, typeAddress: T, kind: 0, contents: { size: 24, words: [{ offset: 0, value: B }, { offset: 8, value: T }, { offset: 16, value: C }] } });
+    // B: an array of two T; only the second element's Ptr points somewhere (at D).
+    w.object({ address: B, typeAddress: T, kind: 1, contents: { size: 48, words: [{ offset: 24, value: D }] } });
+    w.object({ address: C, typeAddress: 0, kind: 0, contents: { size: 16 } });
+    // D: a channel of T: a 32-byte header, then one element whose Ptr holds E.
+    w.object({ address: D, typeAddress: T, kind: 2, contents: { size: 56, words: [{ offset: 32, value: E }] } });
+    // E: no type information but scannable: every word is a pointer word (F at 8).
+    w.object({ address: E, typeAddress: 0, kind: 127, contents: { size: 16, words: [{ offset: 8, value: F }] } });
+    w.object({ address: F, typeAddress: 0, kind: 0, contents: { size: 16 } });
+    w.otherRoot({ description: 'test root', pointer: A });
+    const tables = await decodeDump(w.eof().bytes());
+    const { firstFieldIndex, fieldOffset } = tables.objectFields;
+    const offsetsOf = (row: number) => Array.from(fieldOffset.subarray(firstFieldIndex[row], firstFieldIndex[row + 1]));
+    expect([0, 1, 2, 3, 4, 5].map(offsetsOf)).toEqual([[0, 8, 16], [0, 8, 16, 24, 32, 40], [], [32, 40, 48], [0, 8], []]);
+    const graph = new HeapGraph(tables);
+    expect(graph.reachability()).toMatchObject({ reachableCount: 6, garbageCount: 0 });
+    expect(graph.retainedBytes()[0]).toBe(24 + 48 + 16 + 56 + 16 + 16);
+    checkInvariants(graph, true);
+  });
+
   test('goroutine and frame roots retain what only their frames hold', async () => {
     const dump = writeDump((w) => {
       w.object({ address: HEAP, contents: { size: 48 } });

@@ -113,6 +113,52 @@ export function expectedTables(w: DumpWriter) {
     typeAddress: [] as bigint[], kind: [] as number[],
   };
   const objectFields = csr();
+  // go1.3 objects: pointer words from the last Type record of their type, laid over the
+  // contents by the object's kind (the rule of ts/tables/go13-layout.ts, modelled here on its own).
+  const go13Words = new Map<WrittenRecord, Words>();
+  if (w.version === 13) {
+    const layouts = new Map<bigint, { size: number; fields: [number, number][] }>();
+    const p = w.ptrSize;
+    for (const r of records) {
+      if (r.kind === 'type') {
+        const fields = r.typeFields && r.spec.fields ? (r.spec.fields as Field[]).map(([k, o]): [number, number] => [Number(k), Number(o)]) : [];
+        layouts.set(u(r.spec.address), { size: Number(u(r.spec.size)), fields });
+      }
+      if (r.kind !== 'object') continue;
+      const bytes: Uint8Array = r.spec.bytes;
+      const words: Words = { offset: [], lo: [], hi: [] };
+      go13Words.set(r, words);
+      let budget = Math.ceil(bytes.length / p);
+      const add = (at: number): boolean => {
+        if (budget === 0) return false;
+        if (at + p > bytes.length) return true;
+        budget--;
+        const value = readWord(bytes, at, p, w.bigEndian);
+        words.offset.push(at);
+        words.lo.push(lo32(value));
+        words.hi.push(hi32(value));
+        return true;
+      };
+      const kind = Number(u(r.spec.kind ?? 0));
+      const layout = layouts.get(u(r.spec.typeAddress ?? 0));
+      if (kind === 127) {
+        for (let at = 0; at + p <= bytes.length && add(at); at += p);
+        continue;
+      }
+      if (layout === undefined || kind > 2) continue;
+      const base = kind === 2 ? params.hchanSize : 0;
+      let elements = 1;
+      if (kind !== 0) elements = layout.size === 0 || bytes.length < base ? 0 : Math.floor((bytes.length - base) / layout.size);
+      elementLoop: for (let e = 0; e < elements; e++) {
+        for (const [fieldKind, offset] of layout.fields) {
+          const n = pointerWordsOfKind(fieldKind, 13);
+          if (n === 0 || offset + n * p > layout.size) continue;
+          for (let i = 0; i < n; i++) if (!add(base + e * layout.size + offset + i * p)) break elementLoop;
+        }
+      }
+    }
+  }
+
   // The tables keep objects in address order (a stable sort of the dump's order).
   const byAddress = of('object').map((r, i) => ({ r, i, address: toBigInt((r.spec as { address: U64 }).address) & 0xffff_ffff_ffff_ffffn }));
   byAddress.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : a.i - b.i));
@@ -130,6 +176,10 @@ export function expectedTables(w: DumpWriter) {
     if (w.version === 13) {
       objects.typeAddress.push(u(s.typeAddress));
       objects.kind.push(Number(s.kind) & 0xff);
+      const words = go13Words.get(r)!;
+      objectFields.words.offset.push(...words.offset);
+      objectFields.words.lo.push(...words.lo);
+      objectFields.words.hi.push(...words.hi);
     } else {
       wordsOf(w, bytes, s.fields, false, objectFields.words);
     }

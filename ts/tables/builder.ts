@@ -8,6 +8,7 @@ import {
   SPECS, type DumpParams, type DumpTables, type FormatVersion, type ObjectTable, type PointerWords,
   type RecordSpec, type SalvageReport, type TableOf,
 } from './dump-tables';
+import { go13PointerWords, type Go13Type } from './go13-layout';
 import { addressOrder, permuted, permutedCsr } from './object-order';
 import { StringTableBuilder } from './strings';
 
@@ -221,6 +222,9 @@ export class TableBuilder {
   private readonly memProfLine = new U64Column();
   private readonly allocSamples = new SpecTable(SPECS.allocSample);
 
+  /** go1.3 type layouts by address ("hi:lo"), for the pointer words of go1.3 objects. */
+  private readonly go13Types = new Map<string, Go13Type>();
+
   /** The goroutine that frames, defers and panics attach to; -1 after any other record but an object. */
   private currentGoroutine = -1;
 
@@ -281,25 +285,49 @@ export class TableBuilder {
         this.currentGoroutine = goroutine;
         this.addressLo.push(cursor.word());
         this.addressHi.push(cursor.word());
-        this.objectTypeAddress.push(cursor.word(), cursor.word());
-        this.objectKind.push(cursor.number());
-        this.contentOffset.push(cursor.offset());
-        this.size.push(cursor.word());
+        const typeLo = cursor.word();
+        const typeHi = cursor.word();
+        this.objectTypeAddress.push(typeLo, typeHi);
+        const kind = cursor.number();
+        this.objectKind.push(kind);
+        const contentOffset = cursor.offset();
+        const size = cursor.word();
+        this.contentOffset.push(contentOffset);
+        this.size.push(size);
         this.firstWordLo.push(cursor.word());
         this.firstWordHi.push(cursor.word());
+        const at = contentOffset - cursor.windowOffset;
+        const params = this.params!;
+        go13PointerWords(cursor.window.subarray(at, at + size), kind, this.go13Types.get(`${typeHi}:${typeLo}`),
+          params.hchanSize, params.ptrSize, params.bigEndian, (offset, lo, hi) => {
+            this.fieldOffset.push(offset);
+            this.fieldValueLo.push(lo);
+            this.fieldValueHi.push(hi);
+          });
         this.firstFieldIndex.push(this.fieldOffset.length);
         return;
       }
       case RecordTag.OtherRoot:
         return this.otherRoots.read(cursor);
       case RecordTag.Type: {
+        const stream = cursor.stream;
+        const key = `${stream[cursor.at + 1]}:${stream[cursor.at]}`;
+        const typeSize = stream[cursor.at + 3] * TWO_POW_32 + stream[cursor.at + 2];
         this.types.read(cursor);
         const count = cursor.word();
+        const layout: Go13Type = { size: typeSize, kinds: [], offsets: [] };
         for (let i = 0; i < count; i++) {
-          this.typeFieldKind.push(cursor.word());
-          this.typeFieldOffset.push(cursor.word(), cursor.word());
+          const kind = cursor.word();
+          const lo = cursor.word();
+          const hi = cursor.word();
+          this.typeFieldKind.push(kind);
+          this.typeFieldOffset.push(lo, hi);
+          layout.kinds.push(kind);
+          layout.offsets.push(hi * TWO_POW_32 + lo);
         }
         this.typeFieldFirst.push(this.typeFieldKind.length);
+        // go1.3 objects take their pointer words from the last Type record of their type.
+        if (this.headerVersion === 13) this.go13Types.set(key, layout);
         return;
       }
       case RecordTag.Goroutine:

@@ -7,6 +7,7 @@ import {
   RecordTag, StateIndex, TAG_COUNT, THECHAR_MIN,
 } from '../status';
 import { JsPointerResolver } from '../../graph/address-index';
+import { pointerWordCount } from '../field-kinds';
 import { OutputColumns } from './output';
 
 const TWO_POW_32 = 4294967296;
@@ -14,18 +15,6 @@ const TWO_POW_32 = 4294967296;
 /** Thrown inside a window to stop at the current record; caught once per window. */
 class Stop {
   constructor(readonly status: DecodeStatus, readonly position: number) {}
-}
-
-/** Which words of a field are pointer words, by header family (docs/decoder-abi.md). */
-function pointerWordCount(kind: number, headerVersion: number): number {
-  if (headerVersion === 13) {
-    if (kind >= 1 && kind <= 3) return 1; // Ptr, String (data word), Slice (data word)
-    if (kind === 4 || kind === 5) return 2; // Iface, Eface
-    return 0;
-  }
-  if (kind === 1) return 1; // Ptr
-  if (kind === 2 || kind === 3) return 2; // Iface, Eface
-  return 0;
 }
 
 /** What a pointer-word list belongs to: frames drop words past their contents, others fail. */
