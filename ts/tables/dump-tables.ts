@@ -139,7 +139,10 @@ export interface SalvageReport {
 export interface DumpTables {
   readonly params: DumpParams;
   readonly objects: ObjectTable;
-  /** Object pointer words, CSR by object (objects.count + 1 entries). */
+  /**
+   * Object pointer words, CSR by object (objects.count + 1 entries). go1.3 objects have no
+   * field list of their own: theirs come from their type (ts/tables/go13-layout.ts).
+   */
   readonly objectFields: PointerWords;
   readonly types: TypeTable;
   readonly itabs: ItabTable;
