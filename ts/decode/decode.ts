@@ -84,6 +84,7 @@ export async function decodeDump(source: DumpSource, options: DecodeOptions = {}
     state[StateIndex.HeaderVersion] = headerVersion;
     const tables = new TableBuilder(header, headerVersion);
     let salvage: SalvageReport | null = null;
+    let firstWindow = true;
 
     for (;;) {
       signal?.throwIfAborted();
@@ -92,6 +93,8 @@ export async function decodeDump(source: DumpSource, options: DecodeOptions = {}
       const out = await decoder.decodeWindow(view, viewOffset, state);
       tables.append(out, view, viewOffset);
       window.consume(out.consumed);
+      if (firstWindow && input.dumpBytes !== null) tables.reserveLike(window.viewOffset, input.dumpBytes);
+      firstWindow = false;
       options.onProgress?.(progressOf(input.progress(), window.viewOffset, tables.objectColumnBytes));
 
       const status = out.status as DecodeStatus;

@@ -12,6 +12,8 @@ export interface ByteSource {
   read(buffer: Uint8Array, at: number, max: number): Promise<number>;
   /** Bytes of input consumed so far and in all, for progress (compressed bytes for gzip). */
   progress(): { done: number; total: number | null };
+  /** The dump's size when known before reading it all (a plain file or buffer), else null. */
+  readonly dumpBytes: number | null;
   close(): Promise<void>;
 }
 
@@ -25,7 +27,10 @@ function isGzip(head: Uint8Array): boolean {
 /** Reads a plain file straight into the caller's buffer. */
 class FileSource implements ByteSource {
   private position = 0;
-  constructor(private readonly file: fs.FileHandle, private readonly size: number) {}
+  readonly dumpBytes: number;
+  constructor(private readonly file: fs.FileHandle, private readonly size: number) {
+    this.dumpBytes = size;
+  }
 
   async read(buffer: Uint8Array, at: number, max: number): Promise<number> {
     let total = 0;
@@ -50,7 +55,10 @@ class FileSource implements ByteSource {
 /** Copies from a byte array already in memory. */
 class MemorySource implements ByteSource {
   private position = 0;
-  constructor(private readonly bytes: Uint8Array) {}
+  readonly dumpBytes: number;
+  constructor(private readonly bytes: Uint8Array) {
+    this.dumpBytes = bytes.length;
+  }
 
   async read(buffer: Uint8Array, at: number, max: number): Promise<number> {
     const count = Math.min(max, this.bytes.length - this.position);
@@ -71,6 +79,7 @@ class StreamSource implements ByteSource {
   private readonly chunks: AsyncIterator<Uint8Array>;
   private pending: Uint8Array | null = null;
   private ended = false;
+  readonly dumpBytes = null;
 
   constructor(
     private readonly stream: Readable,

@@ -419,6 +419,26 @@ export class TableBuilder {
     return total;
   }
 
+  /**
+   * Makes room, once, for the objects and pointer words a dump of `dumpBytes` will hold if the
+   * rest of it is like the first `decodedBytes`, so that the big columns do not double their
+   * way up (copying themselves each time). A wrong guess only costs the doubling again, or a
+   * trim at finish(); the reserve is capped by the dump's size, so a hostile first window
+   * cannot make it large.
+   */
+  reserveLike(decodedBytes: number, dumpBytes: number): void {
+    if (decodedBytes <= 0 || dumpBytes <= decodedBytes) return;
+    const scale = (dumpBytes / decodedBytes) * 1.05;
+    // At least 4 dump bytes per object (tag, address, length, field-list end) and 2 per word.
+    const objects = Math.min(Math.ceil(this.addressLo.length * scale), Math.ceil(dumpBytes / 4));
+    const words = Math.min(Math.ceil(this.fieldOffset.length * scale), Math.ceil(dumpBytes / 2));
+    for (const column of [this.addressLo, this.addressHi, this.size, this.contentOffset, this.firstWordLo,
+      this.firstWordHi, this.firstFieldIndex]) {
+      column.reserve(objects - column.length);
+    }
+    for (const column of [this.fieldOffset, this.fieldValueLo, this.fieldValueHi]) column.reserve(words - column.length);
+  }
+
   get hasParams(): boolean {
     return this.params !== null;
   }
