@@ -16,6 +16,7 @@ import { gunzipSync } from 'zlib';
 import type { Backend, BackendName } from '../decode/backend';
 import { decodeDump, DEFAULT_WINDOW_SIZE } from '../decode/decode';
 import { DumpWindow } from '../decode/window';
+import { MAX_HEADER_LENGTH, readHeader } from '../decode/header';
 import { nativeScan } from '../decode/native';
 import { backendStatus, selectBackend } from '../decode/select';
 import { openSource } from '../decode/source';
@@ -109,14 +110,6 @@ export interface BenchReport {
   ceilingMissing: string | null;
 }
 
-const HEADER_VERSIONS: Record<string, number> = {
-  'go1.3 heap dump': 13,
-  'go1.4 heap dump': 14,
-  'go1.5 heap dump': 15,
-  'go1.6 heap dump': 16,
-  'go1.7 heap dump': 17,
-};
-const MAX_HEADER_LENGTH = 32;
 /** Dumps above this are not read into memory: the window and scan levels are skipped. */
 const MAX_IN_MEMORY_BYTES = 2 ** 31;
 
@@ -147,14 +140,6 @@ export interface WalkCounts {
   end: number;
 }
 
-function headerOf(bytes: Uint8Array): { text: string; version: number; length: number } {
-  const newline = bytes.subarray(0, MAX_HEADER_LENGTH).indexOf(0x0a);
-  const text = newline < 0 ? '' : Buffer.from(bytes.buffer, bytes.byteOffset, newline).toString('latin1');
-  const version = HEADER_VERSIONS[text];
-  if (version === undefined) throw new Error('not a Go heap dump: no "go1.N heap dump" header line');
-  return { text, version, length: newline + 1 };
-}
-
 function walkFailure(status: number, offset: number): Error {
   return new Error(`the walk stopped with decoder status ${status} at dump offset ${offset}; ` +
     '`goheap summary` on this dump names the problem');
@@ -162,7 +147,7 @@ function walkFailure(status: number, offset: number): Error {
 
 /** Walks bytes already in memory: windows are views, never copies. */
 async function walkMemory(bytes: Uint8Array, step: Step): Promise<WalkCounts> {
-  const header = headerOf(bytes);
+  const header = readHeader(bytes);
   const state = new Int32Array(STATE_LENGTH);
   state[StateIndex.HeaderVersion] = header.version;
   let start = header.length;
@@ -191,7 +176,7 @@ async function walkFile(path: string, step: Step): Promise<WalkCounts> {
   const input = await openSource(path);
   try {
     const window = await DumpWindow.open(input, DEFAULT_WINDOW_SIZE);
-    const header = headerOf(window.view());
+    const header = readHeader(window.view());
     window.consume(header.length);
     const state = new Int32Array(STATE_LENGTH);
     state[StateIndex.HeaderVersion] = header.version;
@@ -340,7 +325,7 @@ export async function benchDump(path: string, options: BenchOptions = {}): Promi
   const counts: WalkCounts = reference ?? { objects: 0, pointerFields: 0, end: 0 };
 
   const rows: BenchRow[] = [];
-  const header = headerOf(bytes ?? (await firstBytes(path)));
+  const header = readHeader(bytes ?? (await firstBytes(path)));
   const dumpBytes = bytes !== null ? bytes.length : counts.end;
   const measure = async (backend: string, level: BenchLevel, run: () => Promise<unknown>, agrees: boolean) => {
     options.onCase?.(backend, level);

@@ -6,7 +6,8 @@ import { DumpFormatError } from '../errors';
 import { TableBuilder } from '../tables/builder';
 import type { DumpTables, SalvageReport } from '../tables/dump-tables';
 import type { BackendName, WindowResult } from './backend';
-import { endOfInputError, headerError, recordTooLargeError, statusError } from './errors';
+import { endOfInputError, recordTooLargeError, statusError } from './errors';
+import { readHeader } from './header';
 import { selectBackend, type BackendChoice } from './select';
 import { openSource, type DumpSource } from './source';
 import { DecodeStatus, STATE_LENGTH, StateIndex } from './status';
@@ -39,30 +40,6 @@ export interface DecodeOptions {
 }
 
 export const DEFAULT_WINDOW_SIZE = 8 << 20;
-const MAX_HEADER_LENGTH = 32;
-
-const HEADER_VERSIONS: Record<string, number> = {
-  'go1.3 heap dump': 13,
-  'go1.4 heap dump': 14,
-  'go1.5 heap dump': 15,
-  'go1.6 heap dump': 16,
-  'go1.7 heap dump': 17,
-};
-
-/** Finds the header line at the start of the window; returns [text, version, length]. */
-function parseHeader(window: Uint8Array, filled: number): [string, number, number] {
-  const limit = Math.min(filled, MAX_HEADER_LENGTH);
-  const newline = window.subarray(0, limit).indexOf(0x0a);
-  if (newline < 0) {
-    throw headerError(filled === 0 ? 'empty input, not a Go heap dump'
-      : 'no "go1.N heap dump" header line; not a Go heap dump');
-  }
-  const text = Buffer.from(window.buffer, window.byteOffset, newline).toString('latin1');
-  const version = HEADER_VERSIONS[text];
-  if (version === undefined) throw headerError(`unknown header "${text}"`);
-  return [text, version, newline + 1];
-}
-
 export interface DecodeResult {
   tables: DumpTables;
   backend: BackendName;
@@ -77,12 +54,11 @@ export async function decodeDump(source: DumpSource, options: DecodeOptions = {}
   const decoder = backend.createDecoder();
   try {
     const window = await DumpWindow.open(input, options.windowSize ?? DEFAULT_WINDOW_SIZE);
-    const head = window.view();
-    const [header, headerVersion, headerLength] = parseHeader(head, head.length);
-    window.consume(headerLength);
+    const header = readHeader(window.view());
+    window.consume(header.length);
     const state = new Int32Array(STATE_LENGTH);
-    state[StateIndex.HeaderVersion] = headerVersion;
-    const tables = new TableBuilder(header, headerVersion);
+    state[StateIndex.HeaderVersion] = header.version;
+    const tables = new TableBuilder(header.text, header.version);
     let salvage: SalvageReport | null = null;
     let firstWindow = true;
 
