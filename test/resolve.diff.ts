@@ -10,6 +10,7 @@ import type { BackendName } from '../ts/decode/backend';
 import { JsPointerResolver, type PointerResolver } from '../ts/graph/address-index';
 import type { DumpTables, ObjectTable, PointerWords } from '../ts/tables/dump-tables';
 import { fixtureLabel, listFixtures, packageSample, PUBLIC_SAMPLE, readFixtureBytes } from './support/fixtures';
+import { seededRandom } from './support/dump-writer';
 
 const TWO_POW_32 = 4294967296;
 const SEED = Number(process.env.GOHEAP_DIFF_SEED ?? (Date.now() % 1_000_000));
@@ -82,18 +83,6 @@ class Values {
     }
     return [lo, hi];
   }
-}
-
-/** A small PRNG (mulberry32), so a failing seed can be replayed with GOHEAP_DIFF_SEED. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**
@@ -210,13 +199,13 @@ describe('resolvers agree with JsPointerResolver', () => {
     });
 
     test('object boundaries, random offsets, 0 and 2^64 - 1', () => {
-      const values = boundaryValues(tables.objects, random(SEED), 2);
+      const values = boundaryValues(tables.objects, seededRandom(SEED), 2);
       expectSameAnswers(tables.objects, ...values.columns(), 'boundary values');
     });
   });
 
   describe('synthetic tables', () => {
-    const next = random(SEED + 1);
+    const next = seededRandom(SEED + 1);
     const tables: [string, () => ObjectTable][] = [
       ['empty', () => objectTable([], [])],
       ['one object at 0', () => objectTable([0n], [16])],
@@ -249,8 +238,8 @@ describe('resolvers agree with JsPointerResolver', () => {
   });
 
   describe('batch sizes', () => {
-    const objects = syntheticTable(0xc000000000n, 50_000, random(SEED + 2));
-    const values = boundaryValues(objects, random(SEED + 3), 1);
+    const objects = syntheticTable(0xc000000000n, 50_000, seededRandom(SEED + 2));
+    const values = boundaryValues(objects, seededRandom(SEED + 3), 1);
 
     test.each([0, 1, 2, 65535, 65536, 65537, BIG_BATCH])('%d values', (length) => {
       expectSameAnswers(objects, ...values.columns(length), `a batch of ${length}`);

@@ -5,6 +5,7 @@
 import { JsPointerResolver, type PointerResolver } from '../ts/graph/address-index';
 import type { ObjectTable } from '../ts/tables/dump-tables';
 import { createWasmResolver } from '../ts/decode/wasm';
+import { seededRandom } from './support/dump-writer';
 
 const MASK_32 = 0xffffffffn;
 const TOP = (1n << 64n) - 1n;
@@ -47,18 +48,6 @@ function resolveBoth(objects: ObjectTable, values: readonly bigint[]): number[] 
     wasm.close();
     js.close();
   }
-}
-
-/** A small PRNG (mulberry32), so failures replay. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('wasm resolver', () => {
@@ -106,7 +95,7 @@ describe('wasm resolver', () => {
   });
 
   test('many objects and values across load and resolve chunks agree with js', () => {
-    const next = random(20261126);
+    const next = seededRandom(20261126);
     const starts: bigint[] = [];
     const sizes: number[] = [];
     let address = 0xc000000000n;
